@@ -1,0 +1,533 @@
+"""The trusted supervisor of one sandbox slot: bubblewrap, a cgroup, a zygote, limits.
+
+One :class:`Sandbox` is one worker slot. It starts a zygote (grader/jail.py) inside
+bubblewrap once, then runs each job in a process forked from it with fresh namespaces,
+an unprivileged uid per slot, rlimits and seccomp (see jail.py). The supervisor adds
+what must live outside: the cgroup (memory, pids, CPU accounting and the final kill
+sweep), the wall-clock timer, caps on results and on stdout/stderr, and reaping.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from grader import jail
+
+JAIL_DIR = "/opt/stride"
+UID_BASE = 61000  # unprivileged uids, one per slot; they own nothing on the host
+ZYGOTE_HEADROOM_MB = 96  # the zygote's own resident memory, charged to the same cgroup
+PR_SET_CHILD_SUBREAPER = 36
+PYTHON_VERSION_DIR = f"python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+class SandboxUnavailable(RuntimeError):
+    """This machine cannot run the sandbox; the message says what is missing."""
+
+
+class SandboxError(RuntimeError):
+    """An infrastructure failure (not the student's): the grading may be retried."""
+
+
+@dataclass
+class Limits:
+    wall_seconds: float = 2.0
+    cpu_seconds: float = 2.0
+    memory_mb: int = 256
+    processes: int = 32
+    tmp_bytes: int = 16 << 20
+    file_size: int = 16 << 20
+    result_bytes: int = 32 << 20
+    log_bytes: int = 1 << 20
+    log_kept: int = 8192
+
+
+@dataclass
+class RawRun:
+    """What came out of one job, before any verdict."""
+
+    frames: list = field(default_factory=list)
+    log: bytes = b""
+    log_total: int = 0
+    exit_code: int | None = None
+    exit_signal: int | None = None
+    killed: str | None = None  # "wall", "cpu", "output", "result", or None
+    memory_exceeded: bool = False
+    protocol_error: str | None = None
+    wall_ms: float = 0.0
+    cpu_ms: float = 0.0
+
+
+# ---------------------------------------------------------------------------
+# cgroups (v1 as on hybrid hosts, or v2)
+
+
+class Cgroup:
+    """A slot's cgroup: limits, CPU accounting and the kill sweep."""
+
+    def __init__(self, name: str):
+        self.v2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()
+        own = self._own_paths()
+        if self.v2:
+            self.dirs = {"unified": Path("/sys/fs/cgroup") / own.get("", "/").lstrip("/") / name}
+        else:
+            self.dirs = {}
+            for controller in ("memory", "pids", "cpuacct"):
+                base = Path("/sys/fs/cgroup") / controller
+                if not base.is_dir():
+                    raise SandboxUnavailable(f"the sandbox needs the cgroup v1 {controller} controller at {base}")
+                self.dirs[controller] = base / own.get(controller, "/").lstrip("/") / name
+        for path in self.dirs.values():
+            try:
+                path.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise SandboxUnavailable(f"cannot create cgroup {path}: {exc.strerror}") from None
+        if self.v2:
+            (self.dirs["unified"] / "cgroup.subtree_control").exists()
+
+    @staticmethod
+    def _own_paths() -> dict:
+        paths = {}
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, controllers, path = line.split(":", 2)
+            for controller in controllers.split(","):
+                paths[controller] = path
+        return paths
+
+    def _write(self, controller: str, name: str, value) -> bool:
+        try:
+            (self.dirs[controller] / name).write_text(str(value))
+            return True
+        except OSError:
+            return False
+
+    def _read(self, controller: str, name: str) -> str:
+        return (self.dirs[controller] / name).read_text()
+
+    def join_file(self) -> list[str]:
+        return [str(d / "cgroup.procs") for d in self.dirs.values()]
+
+    def configure(self, memory_bytes: int, pids: int) -> None:
+        if self.v2:
+            self._write("unified", "memory.max", memory_bytes)
+            self._write("unified", "memory.swap.max", 0)
+            self._write("unified", "pids.max", pids)
+        else:
+            # memsw must stay >= the memory limit: lower it last when shrinking, first when growing.
+            memsw = self.dirs["memory"] / "memory.memsw.limit_in_bytes"
+            if not self._write("memory", "memory.limit_in_bytes", memory_bytes):
+                if memsw.exists():
+                    memsw.write_text(str(memory_bytes))
+                self._write("memory", "memory.limit_in_bytes", memory_bytes)
+            if memsw.exists():
+                self._write("memory", "memory.memsw.limit_in_bytes", memory_bytes)
+            self._write("pids", "pids.max", pids)
+
+    def reset_counters(self) -> None:
+        if not self.v2:
+            self._write("cpuacct", "cpuacct.usage", 0)
+            self._write("memory", "memory.failcnt", 0)
+            self._write("memory", "memory.max_usage_in_bytes", 0)
+        self._oom_before = self._oom_events()
+
+    def cpu_ns(self) -> int:
+        if self.v2:
+            for line in self._read("unified", "cpu.stat").splitlines():
+                if line.startswith("usage_usec"):
+                    return int(line.split()[1]) * 1000
+            return 0
+        return int(self._read("cpuacct", "cpuacct.usage"))
+
+    def _oom_events(self) -> int:
+        if self.v2:
+            for line in self._read("unified", "memory.events").splitlines():
+                if line.startswith("oom_kill") or line.startswith("max "):
+                    pass
+            return sum(
+                int(line.split()[1])
+                for line in self._read("unified", "memory.events").splitlines()
+                if line.split()[0] in ("oom_kill",)
+            )
+        return int(self._read("memory", "memory.failcnt"))
+
+    def memory_exceeded(self) -> bool:
+        return self._oom_events() > getattr(self, "_oom_before", 0)
+
+    def pids(self) -> set[int]:
+        key = "unified" if self.v2 else "pids"
+        return {int(p) for p in self._read(key, "cgroup.procs").split()}
+
+    def kill_all_except(self, keep: set[int]) -> None:
+        for _ in range(100):
+            extra = self.pids() - keep
+            if not extra:
+                return
+            for pid in extra:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.002)
+        raise SandboxError("processes survived the kill sweep")
+
+    def remove(self) -> None:
+        for path in self.dirs.values():
+            try:
+                path.rmdir()
+            except OSError:
+                pass
+
+
+# ---------------------------------------------------------------------------
+
+
+def check_available() -> None:
+    """Raise SandboxUnavailable with one clear sentence if grading cannot work here."""
+    if shutil.which("bwrap") is None:
+        raise SandboxUnavailable(
+            "bubblewrap is not installed: the grader refuses to run student code without it "
+            "(Debian/Ubuntu: apt-get install bubblewrap)"
+        )
+    if os.geteuid() != 0:
+        raise SandboxUnavailable(
+            "the grader must run as root: it creates a cgroup per slot and drops each job to an "
+            "unprivileged uid, which an ordinary user cannot do"
+        )
+
+
+def _readonly_binds() -> list[str]:
+    """Read-only views of only what the interpreter and NumPy need."""
+    binds: list[str] = []
+    prefix = Path(sys.base_prefix).resolve()
+    stdlib = prefix / "lib" / PYTHON_VERSION_DIR
+    numpy_dir = Path(np.__file__).resolve().parent
+    site = numpy_dir.parent
+    libdirs = [p for p in ("/usr/lib", "/usr/lib64", "/usr/lib32") if os.path.isdir(p)]
+    for path in libdirs:
+        binds += ["--ro-bind", path, path]
+    for link, target in (("/lib", "usr/lib"), ("/lib64", "usr/lib64")):
+        if os.path.islink(link):
+            binds += ["--symlink", target, link]
+        elif os.path.isdir(link):
+            binds += ["--ro-bind", link, link]
+    # bubblewrap copies the host's modes onto the folders it creates for a mount point;
+    # /root is 0700 on most hosts, so make the path to the interpreter traversable first.
+    for ancestor in reversed(stdlib.parents):
+        if str(ancestor) != "/":
+            binds += ["--perms", "0755", "--dir", str(ancestor)]
+    binds += ["--ro-bind", str(stdlib), str(stdlib)]
+    # Site-packages of the base interpreter are not for students: hide them.
+    if (stdlib / "site-packages").is_dir():
+        binds += ["--tmpfs", str(stdlib / "site-packages")]
+    for libdir in (prefix / "lib",):
+        for lib in libdir.glob("libpython*.so*"):
+            binds += ["--ro-bind", str(lib), str(lib)]
+    executable = Path(sys.executable).resolve()
+    binds += ["--ro-bind", str(executable), str(executable)]
+    binds += ["--ro-bind", str(numpy_dir), f"{JAIL_DIR}/site/numpy"]
+    if (site / "numpy.libs").is_dir():
+        binds += ["--ro-bind", str(site / "numpy.libs"), f"{JAIL_DIR}/site/numpy.libs"]
+    binds += ["--ro-bind", str(Path(jail.__file__).resolve()), f"{JAIL_DIR}/jail.py"]
+    return binds
+
+
+class Sandbox:
+    """One worker slot. Not thread-safe: a slot runs one job at a time."""
+
+    def __init__(self, slot: int = 0, limits: Limits | None = None):
+        check_available()
+        self.slot = slot
+        self.uid = UID_BASE + slot
+        self.default_limits = limits or Limits()
+        self.cgroup = Cgroup(f"stride-slot-{os.getpid()}-{slot}")
+        self.process: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+        self.zygote_pid: int | None = None
+        _become_subreaper()
+
+    # -- zygote lifecycle ---------------------------------------------------
+
+    def start(self) -> None:
+        if self.process is not None:
+            return
+        self.cgroup.configure((self.default_limits.memory_mb + ZYGOTE_HEADROOM_MB) << 20, self.default_limits.processes)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        info_r, info_w = os.pipe()
+        args = [
+            "bwrap",
+            "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup",
+            "--die-with-parent", "--new-session", "--as-pid-1",
+            "--cap-drop", "ALL",
+            "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+            "--clearenv",
+            "--setenv", "OPENBLAS_NUM_THREADS", "1",
+            "--setenv", "OMP_NUM_THREADS", "1",
+            "--setenv", "MKL_NUM_THREADS", "1",
+            "--setenv", "HOME", "/tmp",
+            "--setenv", "LANG", "C.UTF-8",
+            "--setenv", "PATH", "/usr/bin",
+            *_readonly_binds(),
+            "--dev", "/dev",
+            "--size", str(self.default_limits.tmp_bytes), "--tmpfs", "/tmp",
+            "--remount-ro", "/",
+            "--chdir", "/tmp",
+            "--info-fd", str(info_w),
+            "--",
+            str(Path(sys.executable).resolve()), "-I", "-B", "-c", _ZYGOTE_BOOT, str(theirs.fileno()),
+        ]  # fmt: skip
+        procs_files = self.cgroup.join_file()
+
+        def join_cgroup() -> None:
+            for procs in procs_files:
+                with open(procs, "w") as f:
+                    f.write(str(os.getpid()))
+
+        self.process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            pass_fds=(theirs.fileno(), info_w),
+            preexec_fn=join_cgroup,
+            env={"PATH": "/usr/bin:/bin"},
+        )
+        theirs.close()
+        os.close(info_w)
+        self.control = ours
+        try:
+            info = json.loads(_read_all(info_r, timeout=10))
+            self.zygote_pid = int(info["child-pid"])
+            ready = self._receive_control(timeout=20)
+        except (ValueError, KeyError, SandboxError) as exc:
+            stderr = self._stop_process()
+            raise SandboxError(f"the sandbox did not start: {exc}; bwrap said: {stderr[-800:]}") from None
+        finally:
+            os.close(info_r)
+        if ready.get("event") != "ready":
+            self._stop_process()
+            raise SandboxError(f"unexpected first message from the sandbox: {ready}")
+
+    def _stop_process(self) -> str:
+        stderr = ""
+        if self.process is not None:
+            self.process.kill()
+            try:
+                _, err = self.process.communicate(timeout=5)
+                stderr = (err or b"").decode(errors="replace")
+            except subprocess.TimeoutExpired:
+                pass
+        if self.control is not None:
+            self.control.close()
+        self.process = self.control = self.zygote_pid = None
+        try:
+            self.cgroup.kill_all_except(set())
+        except (SandboxError, OSError):
+            pass
+        return stderr
+
+    def close(self) -> None:
+        self._stop_process()
+        self.cgroup.remove()
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _receive_control(self, timeout: float) -> dict:
+        assert self.control is not None
+        ready, _, _ = select.select([self.control], [], [], timeout)
+        if not ready:
+            raise SandboxError("no answer from the zygote")
+        data = self.control.recv(65536)
+        if not data:
+            raise SandboxError("the zygote exited")
+        return json.loads(data)
+
+    # -- one job ----------------------------------------------------------------
+
+    def run(self, request: dict, blobs: list, limits: Limits | None = None) -> RawRun:
+        """Run one job to completion and return its raw output (never raises for student behaviour)."""
+        limits = limits or self.default_limits
+        if self.process is None or self.process.poll() is not None:
+            self.process = None
+            self.start()
+        assert self.control is not None and self.zygote_pid is not None
+        keep = {self.process.pid, self.zygote_pid}
+        self.cgroup.configure((limits.memory_mb + ZYGOTE_HEADROOM_MB) << 20, limits.processes)
+        self.cgroup.reset_counters()
+
+        in_r, in_w = os.pipe()
+        out_r, out_w = os.pipe()
+        log_r, log_w = os.pipe()
+        job_limits = {
+            "uid": self.uid,
+            "address_space": (limits.memory_mb + 1024) << 20,  # NumPy maps ~0.6 GiB it never touches
+            "cpu_seconds": max(1, int(limits.cpu_seconds + 1)),
+            "file_size": limits.file_size,
+            "processes": limits.processes,
+            "tmp_bytes": limits.tmp_bytes,
+        }
+        start = time.monotonic()
+        cpu_start = self.cgroup.cpu_ns()
+        try:
+            socket.send_fds(self.control, [json.dumps({"limits": job_limits}).encode()], [in_r, out_w, log_w])
+        except OSError as exc:
+            for fd in (in_r, in_w, out_r, out_w, log_r, log_w):
+                os.close(fd)
+            self._stop_process()
+            raise SandboxError(f"cannot reach the zygote: {exc}") from None
+        for fd in (in_r, out_w, log_w):
+            os.close(fd)
+
+        payload = jail.encode_frame(request, blobs)
+        run = RawRun()
+        reader = jail.FrameReader()
+        result_bytes = 0
+        log_kept = bytearray()
+        open_fds = {out_r, log_r}
+        for fd in (in_w, out_r, log_r):
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+        writing = memoryview(payload)
+        exit_message = None
+        deadline = start + limits.wall_seconds
+        poller = select.poll()
+        poller.register(out_r, select.POLLIN)
+        poller.register(log_r, select.POLLIN)
+        poller.register(self.control, select.POLLIN)
+        poller.register(in_w, select.POLLOUT)
+
+        def kill(reason: str) -> None:
+            if run.killed is None:
+                run.killed = reason
+            self.cgroup.kill_all_except(keep)
+
+        while exit_message is None or open_fds:
+            now = time.monotonic()
+            if now >= deadline and exit_message is None:
+                kill("wall")
+                deadline = now + 5  # time for the zygote to report the exit
+            if (self.cgroup.cpu_ns() - cpu_start) / 1e9 > limits.cpu_seconds and exit_message is None:
+                kill("cpu")
+            if now > start + limits.wall_seconds + 10:
+                self._stop_process()
+                raise SandboxError("the sandbox did not report the end of a job")
+            for fd, event in poller.poll(50):
+                if fd == in_w:
+                    try:
+                        written = os.write(in_w, writing[: 1 << 16])
+                        writing = writing[written:]
+                    except BlockingIOError:
+                        continue
+                    except BrokenPipeError:
+                        writing = memoryview(b"")
+                    if not writing:
+                        poller.unregister(in_w)
+                        os.close(in_w)
+                        in_w = -1
+                elif fd == self.control.fileno():
+                    data = self.control.recv(65536)
+                    if not data:
+                        self._stop_process()
+                        raise SandboxError("the zygote died during a job")
+                    exit_message = json.loads(data)
+                    poller.unregister(self.control)
+                else:
+                    try:
+                        chunk = os.read(fd, 1 << 16)
+                    except BlockingIOError:
+                        continue
+                    if not chunk:
+                        poller.unregister(fd)
+                        open_fds.discard(fd)
+                        os.close(fd)
+                        continue
+                    if fd == log_r:
+                        run.log_total += len(chunk)
+                        if len(log_kept) < limits.log_kept:
+                            log_kept += chunk[: limits.log_kept - len(log_kept)]
+                        if run.log_total > limits.log_bytes:
+                            kill("output")
+                    else:
+                        result_bytes += len(chunk)
+                        if result_bytes > limits.result_bytes:
+                            kill("result")
+                            continue
+                        if run.protocol_error is None:
+                            try:
+                                run.frames.extend(reader.feed(chunk))
+                            except jail.WireError as exc:
+                                run.protocol_error = str(exc)
+        if in_w != -1:
+            os.close(in_w)
+        run.wall_ms = (time.monotonic() - start) * 1000
+        run.cpu_ms = (self.cgroup.cpu_ns() - cpu_start) / 1e6
+        run.log = bytes(log_kept)
+        run.exit_code = exit_message.get("code")
+        run.exit_signal = exit_message.get("signal")
+        run.memory_exceeded = self.cgroup.memory_exceeded()
+        # Nothing of the job may outlive it; the pid namespace makes this a formality.
+        self.cgroup.kill_all_except(keep)
+        return run
+
+
+# The zygote is started with -I (no environment, no user site); this tells it where NumPy is.
+_ZYGOTE_BOOT = (
+    "import sys; sys.path.insert(0, '/opt/stride/site'); sys.path.insert(0, '/opt/stride'); "
+    "import jail; jail.zygote_main(int(sys.argv[1]))"
+)
+
+
+def _read_all(fd: int, timeout: float) -> bytes:
+    data = b""
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise SandboxError("timed out waiting for bubblewrap")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            continue
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            return data
+        data += chunk
+        if data.strip().endswith(b"}"):
+            return data
+
+
+def _become_subreaper() -> None:
+    """Orphans of our sandboxes are re-parented to us and reaped, not left as zombies."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except OSError:
+        pass
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+
+
+def reap_orphans() -> None:
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+    except ChildProcessError:
+        pass
+    except OSError as exc:
+        if exc.errno != errno.ECHILD:
+            raise
