@@ -83,7 +83,9 @@ def decode_value(value, blobs: list):
                 raise WireError("array reference out of range")
             try:
                 array = np.load(io.BytesIO(blobs[index]), allow_pickle=False)
-            except Exception as exc:  # a malformed .npy is a protocol error, not a crash here
+            except (
+                Exception
+            ) as exc:  # a malformed .npy is a protocol error, not a crash here
                 raise WireError(f"malformed array: {exc}") from None
             if not isinstance(array, np.ndarray):
                 raise WireError("array blob is not an array")
@@ -210,7 +212,12 @@ def unshare(flags: int) -> None:
 
 def mount(source, target: str, fstype, flags: int, data) -> None:
     enc = lambda s: s.encode() if isinstance(s, str) else s  # noqa: E731
-    _check(libc().mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
+    _check(
+        libc().mount(
+            enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)
+        ),
+        f"mount {target}",
+    )
 
 
 def prctl(option: int, arg: int) -> None:
@@ -218,7 +225,12 @@ def prctl(option: int, arg: int) -> None:
 
 
 class _ArgCmp(ctypes.Structure):
-    _fields_ = [("arg", ctypes.c_uint), ("op", ctypes.c_int), ("datum_a", ctypes.c_uint64), ("datum_b", ctypes.c_uint64)]
+    _fields_ = [
+        ("arg", ctypes.c_uint),
+        ("op", ctypes.c_int),
+        ("datum_a", ctypes.c_uint64),
+        ("datum_b", ctypes.c_uint64),
+    ]
 
 
 SCMP_ACT_ALLOW = 0x7FFF0000
@@ -265,13 +277,22 @@ def install_seccomp() -> None:
         if nr < 0:  # not on this architecture
             return
         array = (_ArgCmp * max(len(cmps), 1))(*[_ArgCmp(*c) for c in cmps])
-        if lib.seccomp_rule_add_array(ctypes.c_void_p(ctx), action, nr, len(cmps), array) != 0:
+        if (
+            lib.seccomp_rule_add_array(
+                ctypes.c_void_p(ctx), action, nr, len(cmps), array
+            )
+            != 0
+        ):
             raise OSError(f"seccomp rule for {name} failed")
 
     for name in DENIED_SYSCALLS:
         rule(eperm, name)
-    rule(eperm, "clone", (0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0))  # a new process, not a thread
-    rule(scmp_errno(38), "clone3")  # ENOSYS: glibc falls back to clone, which is filtered above
+    rule(
+        eperm, "clone", (0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)
+    )  # a new process, not a thread
+    rule(
+        scmp_errno(38), "clone3"
+    )  # ENOSYS: glibc falls back to clone, which is filtered above
     for name, arg in (("mmap", 2), ("mprotect", 2), ("pkey_mprotect", 2)):
         rule(eperm, name, (arg, SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC))
     for request in (0x5412, 0x541C):  # TIOCSTI, TIOCLINUX
@@ -286,8 +307,15 @@ def install_seccomp() -> None:
 
 def _student_traceback(exc: BaseException, limit: int = 8) -> list[str]:
     """Only the frames from the student's own file, innermost last."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == SUBMISSION_FILENAME]
-    return [f"line {f.lineno}, in {f.name}: {(f.line or '').strip()}"[:300] for f in frames[-limit:]]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename == SUBMISSION_FILENAME
+    ]
+    return [
+        f"line {f.lineno}, in {f.name}: {(f.line or '').strip()}"[:300]
+        for f in frames[-limit:]
+    ]
 
 
 def _describe(exc: BaseException) -> dict:
@@ -295,7 +323,11 @@ def _describe(exc: BaseException) -> dict:
         message = str(exc)
     except BaseException:  # a hostile __str__
         message = "<message could not be shown>"
-    return {"type": type(exc).__name__[:100], "message": message[:2000], "traceback": _student_traceback(exc)}
+    return {
+        "type": type(exc).__name__[:100],
+        "message": message[:2000],
+        "traceback": _student_traceback(exc),
+    }
 
 
 def _describe_result(result, inputs: list):
@@ -331,7 +363,12 @@ def run_job(request: dict, blobs: list, out_fd: int) -> None:
     import linecache
 
     # So tracebacks can quote the student's own lines.
-    linecache.cache[SUBMISSION_FILENAME] = (len(code), None, code.splitlines(True), SUBMISSION_FILENAME)
+    linecache.cache[SUBMISSION_FILENAME] = (
+        len(code),
+        None,
+        code.splitlines(True),
+        SUBMISSION_FILENAME,
+    )
     module = type(sys)("submission")
     module.__file__ = SUBMISSION_FILENAME
     sys.modules["submission"] = module
@@ -347,22 +384,30 @@ def run_job(request: dict, blobs: list, out_fd: int) -> None:
         return
     try:
         exec(compiled, module.__dict__)
-    except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the student's code ended early
+    except (
+        BaseException
+    ) as exc:  # SystemExit and KeyboardInterrupt too: the student's code ended early
         write_frame(out_fd, {"event": "load_error", "error": _describe(exc)})
         return
     function = module.__dict__.get(function_name)
     if not callable(function):
-        write_frame(out_fd, {"event": "missing_function", "found": type(function).__name__})
+        write_frame(
+            out_fd, {"event": "missing_function", "found": type(function).__name__}
+        )
         return
     write_frame(out_fd, {"event": "loaded"})
     for index, (args, kwargs) in enumerate(tests):
         write_frame(out_fd, {"event": "start", "test": index})
-        inputs = [a for a in list(args) + list(kwargs.values()) if isinstance(a, np.ndarray)]
+        inputs = [
+            a for a in list(args) + list(kwargs.values()) if isinstance(a, np.ndarray)
+        ]
         try:
             result = function(*args, **kwargs)
             info, value = _describe_result(result, inputs)
         except BaseException as exc:
-            write_frame(out_fd, {"event": "error", "test": index, "error": _describe(exc)})
+            write_frame(
+                out_fd, {"event": "error", "test": index, "error": _describe(exc)}
+            )
             continue
         out_blobs: list = []
         try:
@@ -374,7 +419,9 @@ def run_job(request: dict, blobs: list, out_fd: int) -> None:
                 "inputs_after": encode_value(inputs, out_blobs),
             }
         except BaseException as exc:
-            write_frame(out_fd, {"event": "error", "test": index, "error": _describe(exc)})
+            write_frame(
+                out_fd, {"event": "error", "test": index, "error": _describe(exc)}
+            )
             continue
         write_frame(out_fd, payload, out_blobs)
     write_frame(out_fd, {"event": "done"})
@@ -411,8 +458,12 @@ def job_main(fds: dict, limits: dict) -> int:
                 os.close(fd)
             except OSError:
                 pass
-    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True, errors="replace")
-    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True, errors="replace")
+    sys.stdout = io.TextIOWrapper(
+        io.FileIO(1, "w", closefd=False), write_through=True, errors="replace"
+    )
+    sys.stderr = io.TextIOWrapper(
+        io.FileIO(2, "w", closefd=False), write_through=True, errors="replace"
+    )
     sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False))
 
     _set_limits(limits)
@@ -436,7 +487,13 @@ def keeper_main(fds: dict, limits: dict) -> int:
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
     mount(None, "/", None, MS_REC | MS_PRIVATE, None)
-    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, f"size={limits['tmp_bytes']},mode=1777")
+    mount(
+        "tmpfs",
+        "/tmp",
+        "tmpfs",
+        MS_NOSUID | MS_NODEV | MS_NOEXEC,
+        f"size={limits['tmp_bytes']},mode=1777",
+    )
     pid = os.fork()
     if pid == 0:
         code = 70
@@ -494,7 +551,10 @@ def zygote_main(control_fd: int) -> None:
                 code = keeper_main(named, request["limits"])
             except BaseException:
                 try:
-                    os.write(named["log"], ("\n[sandbox] " + traceback.format_exc()[-2000:]).encode())
+                    os.write(
+                        named["log"],
+                        ("\n[sandbox] " + traceback.format_exc()[-2000:]).encode(),
+                    )
                 except BaseException:
                     pass
             os._exit(code)
@@ -509,7 +569,11 @@ def zygote_main(control_fd: int) -> None:
             reply = {"event": "exit", "signal": os.WTERMSIG(status)}
         else:
             code = os.WEXITSTATUS(status)
-            reply = {"event": "exit", "code": code} if code < 128 else {"event": "exit", "signal": code - 128}
+            reply = (
+                {"event": "exit", "code": code}
+                if code < 128
+                else {"event": "exit", "signal": code - 128}
+            )
         try:
             while os.waitpid(-1, os.WNOHANG)[0] > 0:
                 pass

@@ -28,7 +28,13 @@ import numpy as np
 from grader.spec import Case
 
 EXERCISES_DIR = Path(__file__).resolve().parent.parent / "exercises"
-REQUIRED_FILES = ("exercise.toml", "statement.md", "starter.py", "reference.py", "tests.py")
+REQUIRED_FILES = (
+    "exercise.toml",
+    "statement.md",
+    "starter.py",
+    "reference.py",
+    "tests.py",
+)
 RETURN_KINDS = ("array", "int")
 MAX_TIME_LIMIT_S = 10.0
 MAX_MEMORY_LIMIT_MB = 1024
@@ -85,8 +91,13 @@ class Exercise:
                 continue
             args = (np.random.default_rng(seed),) if randomized else ()
             produced = _call_author_code(func, args, self.path / "tests.py")
-            if not isinstance(produced, list) or not all(isinstance(c, Case) for c in produced):
-                raise PackageError(f"{func_name}() must return a list of case(...)", self.path / "tests.py")
+            if not isinstance(produced, list) or not all(
+                isinstance(c, Case) for c in produced
+            ):
+                raise PackageError(
+                    f"{func_name}() must return a list of case(...)",
+                    self.path / "tests.py",
+                )
             for c in produced:
                 c.visible, c.randomized = visible, randomized
             cases.extend(produced)
@@ -95,7 +106,9 @@ class Exercise:
             if c.name in seen:
                 first = seen[c.name]
                 raise PackageError(
-                    f"duplicate test name {c.name!r} (first defined at line {first.lineno})", c.filename, c.lineno
+                    f"duplicate test name {c.name!r} (first defined at line {first.lineno})",
+                    c.filename,
+                    c.lineno,
                 )
             seen[c.name] = c
         if not cases:
@@ -146,14 +159,18 @@ def _call_author_code(func, args: tuple, path: Path) -> Any:
     except PackageError:
         raise
     except Exception as exc:
-        raise PackageError(f"{type(exc).__name__}: {exc}", path, _author_line(exc, path)) from None
+        raise PackageError(
+            f"{type(exc).__name__}: {exc}", path, _author_line(exc, path)
+        ) from None
 
 
 def _load_module(path: Path, name: str) -> types.ModuleType:
     try:
         source = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise PackageError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path) from None
+        raise PackageError(
+            f"not UTF-8 ({exc.reason} at byte {exc.start})", path
+        ) from None
     module = types.ModuleType(name)
     module.__file__ = str(path)
     try:
@@ -162,28 +179,42 @@ def _load_module(path: Path, name: str) -> types.ModuleType:
     except SyntaxError as exc:
         raise PackageError(f"syntax error: {exc.msg}", path, exc.lineno) from None
     except Exception as exc:
-        raise PackageError(f"{type(exc).__name__} while loading: {exc}", path, _author_line(exc, path)) from None
+        raise PackageError(
+            f"{type(exc).__name__} while loading: {exc}", path, _author_line(exc, path)
+        ) from None
     return module
 
 
 def package_version(path: Path) -> str:
     """A content hash of every file in the package: it changes whenever grading may."""
     digest = hashlib.sha256()
-    for file in sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for file in sorted(
+        p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ):
         digest.update(file.relative_to(path).as_posix().encode() + b"\0")
         digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
-def _field(meta: dict, key: str, kind: type | tuple, path: Path, default: Any = ...) -> Any:
+def _field(
+    meta: dict, key: str, kind: type | tuple, path: Path, default: Any = ...
+) -> Any:
     if key not in meta:
         if default is ...:
             raise PackageError(f"missing required key {key!r}", path)
         return default
     value = meta[key]
     if isinstance(value, bool) or not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise PackageError(f"{key!r} must be {names}, not {type(value).__name__}", path, _toml_line(path, key))
+        names = (
+            kind.__name__
+            if isinstance(kind, type)
+            else " or ".join(k.__name__ for k in kind)
+        )
+        raise PackageError(
+            f"{key!r} must be {names}, not {type(value).__name__}",
+            path,
+            _toml_line(path, key),
+        )
     return value
 
 
@@ -218,30 +249,63 @@ def load_exercise(path: Path | str) -> Exercise:
 
     slug = _field(meta, "slug", str, toml_path)
     if slug != path.name:
-        raise PackageError(f"slug {slug!r} does not match the folder name {path.name!r}", toml_path, _toml_line(toml_path, "slug"))
+        raise PackageError(
+            f"slug {slug!r} does not match the folder name {path.name!r}",
+            toml_path,
+            _toml_line(toml_path, "slug"),
+        )
     returns = _field(meta, "returns", str, toml_path, "array")
     if returns not in RETURN_KINDS:
-        raise PackageError(f"'returns' must be one of {RETURN_KINDS}", toml_path, _toml_line(toml_path, "returns"))
+        raise PackageError(
+            f"'returns' must be one of {RETURN_KINDS}",
+            toml_path,
+            _toml_line(toml_path, "returns"),
+        )
     time_limit = float(_field(meta, "time_limit_s", (int, float), toml_path, 2.0))
     memory_limit = _field(meta, "memory_limit_mb", int, toml_path, 256)
     if not 0 < time_limit <= MAX_TIME_LIMIT_S:
-        raise PackageError(f"time_limit_s must be in (0, {MAX_TIME_LIMIT_S}]", toml_path, _toml_line(toml_path, "time_limit_s"))
+        raise PackageError(
+            f"time_limit_s must be in (0, {MAX_TIME_LIMIT_S}]",
+            toml_path,
+            _toml_line(toml_path, "time_limit_s"),
+        )
     if not 32 <= memory_limit <= MAX_MEMORY_LIMIT_MB:
-        raise PackageError(f"memory_limit_mb must be in [32, {MAX_MEMORY_LIMIT_MB}]", toml_path, _toml_line(toml_path, "memory_limit_mb"))
+        raise PackageError(
+            f"memory_limit_mb must be in [32, {MAX_MEMORY_LIMIT_MB}]",
+            toml_path,
+            _toml_line(toml_path, "memory_limit_mb"),
+        )
     sample_checks = _field(meta, "sample_checks", dict, toml_path, {})
     for sample, names in sample_checks.items():
         if not (path / "solutions" / sample).is_file():
-            raise PackageError(f"sample_checks names missing file solutions/{sample}", toml_path, _toml_line(toml_path, sample))
+            raise PackageError(
+                f"sample_checks names missing file solutions/{sample}",
+                toml_path,
+                _toml_line(toml_path, sample),
+            )
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise PackageError(f"sample_checks.{sample} must be a list of test names", toml_path, _toml_line(toml_path, sample))
+            raise PackageError(
+                f"sample_checks.{sample} must be a list of test names",
+                toml_path,
+                _toml_line(toml_path, sample),
+            )
 
     function = _field(meta, "function", str, toml_path)
-    reference = _load_module(path / "reference.py", f"stride_reference_{slug.replace('-', '_')}")
+    reference = _load_module(
+        path / "reference.py", f"stride_reference_{slug.replace('-', '_')}"
+    )
     if not callable(getattr(reference, function, None)):
-        raise PackageError(f"reference.py does not define {function}()", path / "reference.py")
+        raise PackageError(
+            f"reference.py does not define {function}()", path / "reference.py"
+        )
     tests = _load_module(path / "tests.py", f"stride_tests_{slug.replace('-', '_')}")
-    if not any(hasattr(tests, n) for n in ("visible_cases", "hidden_cases", "random_cases")):
-        raise PackageError("tests.py defines none of visible_cases, hidden_cases, random_cases", path / "tests.py")
+    if not any(
+        hasattr(tests, n) for n in ("visible_cases", "hidden_cases", "random_cases")
+    ):
+        raise PackageError(
+            "tests.py defines none of visible_cases, hidden_cases, random_cases",
+            path / "tests.py",
+        )
 
     return Exercise(
         slug=slug,

@@ -83,19 +83,27 @@ class Cgroup:
         self.v2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()
         own = self._own_paths()
         if self.v2:
-            self.dirs = {"unified": Path("/sys/fs/cgroup") / own.get("", "/").lstrip("/") / name}
+            self.dirs = {
+                "unified": Path("/sys/fs/cgroup") / own.get("", "/").lstrip("/") / name
+            }
         else:
             self.dirs = {}
             for controller in ("memory", "pids", "cpuacct"):
                 base = Path("/sys/fs/cgroup") / controller
                 if not base.is_dir():
-                    raise SandboxUnavailable(f"the sandbox needs the cgroup v1 {controller} controller at {base}")
-                self.dirs[controller] = base / own.get(controller, "/").lstrip("/") / name
+                    raise SandboxUnavailable(
+                        f"the sandbox needs the cgroup v1 {controller} controller at {base}"
+                    )
+                self.dirs[controller] = (
+                    base / own.get(controller, "/").lstrip("/") / name
+                )
         for path in self.dirs.values():
             try:
                 path.mkdir(exist_ok=True)
             except OSError as exc:
-                raise SandboxUnavailable(f"cannot create cgroup {path}: {exc.strerror}") from None
+                raise SandboxUnavailable(
+                    f"cannot create cgroup {path}: {exc.strerror}"
+                ) from None
         if self.v2:
             (self.dirs["unified"] / "cgroup.subtree_control").exists()
 
@@ -264,7 +272,10 @@ class Sandbox:
     def start(self) -> None:
         if self.process is not None:
             return
-        self.cgroup.configure((self.default_limits.memory_mb + ZYGOTE_HEADROOM_MB) << 20, self.default_limits.processes)
+        self.cgroup.configure(
+            (self.default_limits.memory_mb + ZYGOTE_HEADROOM_MB) << 20,
+            self.default_limits.processes,
+        )
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         info_r, info_w = os.pipe()
         args = [
@@ -314,7 +325,9 @@ class Sandbox:
             ready = self._receive_control(timeout=20)
         except (ValueError, KeyError, SandboxError) as exc:
             stderr = self._stop_process()
-            raise SandboxError(f"the sandbox did not start: {exc}; bwrap said: {stderr[-800:]}") from None
+            raise SandboxError(
+                f"the sandbox did not start: {exc}; bwrap said: {stderr[-800:]}"
+            ) from None
         finally:
             os.close(info_r)
         if ready.get("event") != "ready":
@@ -370,7 +383,9 @@ class Sandbox:
             self.start()
         assert self.control is not None and self.zygote_pid is not None
         keep = {self.process.pid, self.zygote_pid}
-        self.cgroup.configure((limits.memory_mb + ZYGOTE_HEADROOM_MB) << 20, limits.processes)
+        self.cgroup.configure(
+            (limits.memory_mb + ZYGOTE_HEADROOM_MB) << 20, limits.processes
+        )
         self.cgroup.reset_counters()
 
         in_r, in_w = os.pipe()
@@ -378,7 +393,8 @@ class Sandbox:
         log_r, log_w = os.pipe()
         job_limits = {
             "uid": self.uid,
-            "address_space": (limits.memory_mb + 1024) << 20,  # NumPy maps ~0.6 GiB it never touches
+            "address_space": (limits.memory_mb + 1024)
+            << 20,  # NumPy maps ~0.6 GiB it never touches
             "cpu_seconds": max(1, int(limits.cpu_seconds + 1)),
             "file_size": limits.file_size,
             "processes": limits.processes,
@@ -387,7 +403,11 @@ class Sandbox:
         start = time.monotonic()
         cpu_start = self.cgroup.cpu_ns()
         try:
-            socket.send_fds(self.control, [json.dumps({"limits": job_limits}).encode()], [in_r, out_w, log_w])
+            socket.send_fds(
+                self.control,
+                [json.dumps({"limits": job_limits}).encode()],
+                [in_r, out_w, log_w],
+            )
         except OSError as exc:
             for fd in (in_r, in_w, out_r, out_w, log_r, log_w):
                 os.close(fd)
@@ -403,7 +423,9 @@ class Sandbox:
         log_kept = bytearray()
         open_fds = {out_r, log_r}
         for fd in (in_w, out_r, log_r):
-            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+            fcntl.fcntl(
+                fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK
+            )
         writing = memoryview(payload)
         exit_message = None
         deadline = start + limits.wall_seconds
@@ -423,7 +445,9 @@ class Sandbox:
             if now >= deadline and exit_message is None:
                 kill("wall")
                 deadline = now + 5  # time for the zygote to report the exit
-            if (self.cgroup.cpu_ns() - cpu_start) / 1e9 > limits.cpu_seconds and exit_message is None:
+            if (
+                self.cgroup.cpu_ns() - cpu_start
+            ) / 1e9 > limits.cpu_seconds and exit_message is None:
                 kill("cpu")
             if now > start + limits.wall_seconds + 10:
                 self._stop_process()
