@@ -36,10 +36,7 @@ def _validate(args: argparse.Namespace) -> int:
     from grader.validate import validate_exercise
 
     root = Path(args.root)
-    if args.slugs:
-        slugs = args.slugs
-    else:
-        slugs = [p.parent.name for p in sorted(root.glob("*/exercise.toml"))]
+    slugs = args.slugs or [p.parent.name for p in sorted(root.glob("*/exercise.toml"))]
     failures = 0
     with Sandbox() as sandbox:
         for slug in slugs:
@@ -66,18 +63,14 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m grader", description="Stride's sandboxed NumPy grader"
-    )
+    parser = argparse.ArgumentParser(prog="python -m grader", description="Stride's sandboxed NumPy grader")
     parser.add_argument(
         "--root",
         default=str(EXERCISES_DIR),
         help="folder holding the exercise packages",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    grade = commands.add_parser(
-        "grade", help="grade FILE against exercise SLUG and print one JSON object"
-    )
+    grade = commands.add_parser("grade", help="grade FILE against exercise SLUG and print one JSON object")
     grade.add_argument("slug")
     grade.add_argument("file")
     grade.add_argument(
@@ -88,13 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     grade.add_argument("--pretty", action="store_true", help="indent the JSON")
     grade.set_defaults(run=_grade)
-    validate = commands.add_parser(
-        "validate", help="check that packages grade their samples as labelled"
-    )
+    validate = commands.add_parser("validate", help="check that packages grade their samples as labelled")
     validate.add_argument("slugs", nargs="*")
-    validate.add_argument(
-        "--seeds", type=int, default=3, help="random seeds to try per sample"
-    )
+    validate.add_argument("--seeds", type=int, default=3, help="random seeds to try per sample")
     validate.set_defaults(run=_validate)
     listing = commands.add_parser("list", help="list the exercises")
     listing.set_defaults(run=_list)

@@ -20,9 +20,7 @@ from grader.spec import Case
 
 MAX_CODE_BYTES = 64 * 1024
 MAX_RUNS = 3  # a job that dies mid-test is restarted on the remaining tests, this many times in all
-DETAIL_CELLS = (
-    1024  # visible tests carry expected/actual arrays up to this size, for pictures
-)
+DETAIL_CELLS = 1024  # visible tests carry expected/actual arrays up to this size, for pictures
 
 # Per-test verdicts, and what students read for each on a hidden test.
 VERDICT_TEXT = {
@@ -82,9 +80,7 @@ def decode_submission(raw: bytes | str) -> Submission:
             },
         )
     if not code.strip():
-        return Submission(
-            "", {"verdict": "empty", "message": "the submission is empty"}
-        )
+        return Submission("", {"verdict": "empty", "message": "the submission is empty"})
     if "\0" in code:
         offset = code.index("\0")
         line = code.count("\n", 0, offset) + 1
@@ -103,9 +99,7 @@ def _shape(a: Any) -> str:
     return str(tuple(a.shape))
 
 
-def _first_difference(
-    actual: np.ndarray, expected: np.ndarray, close: np.ndarray
-) -> str:
+def _first_difference(actual: np.ndarray, expected: np.ndarray, close: np.ndarray) -> str:
     index = tuple(int(i) for i in np.argwhere(~close)[0])
     where = index if len(index) != 1 else index[0]
     return f"at index {where}: expected {expected[index].item()!r}, got {actual[index].item()!r}"
@@ -120,16 +114,12 @@ def compare(
     inputs_after: list,
 ) -> dict:
     """One test's verdict from the sandbox's raw answer. Messages for visible tests may show data."""
-    originals = [
-        a
-        for a in list(case.args) + list(case.kwargs.values())
-        if isinstance(a, np.ndarray)
-    ]
+    originals = [a for a in list(case.args) + list(case.kwargs.values()) if isinstance(a, np.ndarray)]
     if len(inputs_after) != len(originals) or any(
         not isinstance(after, np.ndarray)
         or after.shape != before.shape
         or not np.array_equal(after, before, equal_nan=before.dtype.kind == "f")
-        for before, after in zip(originals, inputs_after)
+        for before, after in zip(originals, inputs_after, strict=True)
     ):
         return {
             "verdict": "input_modified",
@@ -251,9 +241,7 @@ def grade_submission(
         result.update(submission.error)
         result["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
         return result
-    expected = [
-        None if c.check is not None else exercise.expected_output(c) for c in cases
-    ]
+    expected = [None if c.check is not None else exercise.expected_output(c) for c in cases]
     outcomes: list[dict | None] = [None] * len(cases)
     stdout = ""
     limits = Limits(
@@ -262,20 +250,16 @@ def grade_submission(
         memory_mb=exercise.memory_limit_mb,
     )
     pending = list(range(len(cases)))
-    for attempt in range(MAX_RUNS):
+    for _attempt in range(MAX_RUNS):
         blobs: list = []
-        tests = jail.encode_value(
-            [(cases[i].args, cases[i].kwargs) for i in pending], blobs
-        )
+        tests = jail.encode_value([(cases[i].args, cases[i].kwargs) for i in pending], blobs)
         run = sandbox.run(
             {"code": submission.code, "function": exercise.function, "tests": tests},
             blobs,
             limits,
         )
         if not run.frames:
-            raise SandboxError(
-                f"the job produced nothing; sandbox log: {run.log[-500:]!r}"
-            )
+            raise SandboxError(f"the job produced nothing; sandbox log: {run.log[-500:]!r}")
         stdout += run.log.decode("utf-8", errors="replace")
         events = {f[0].get("event") for f in run.frames}
         if "loaded" not in events:
@@ -331,7 +315,7 @@ def grade_submission(
     result["stdout"] = stdout[:8192]
     if not result["verdict"]:
         tests = []
-        for c, outcome in zip(cases, outcomes):
+        for c, outcome in zip(cases, outcomes, strict=True):
             outcome = outcome or {
                 "verdict": "not_run",
                 "message": VERDICT_TEXT["not_run"],
@@ -339,29 +323,17 @@ def grade_submission(
             tests.append(_test_entry(c, outcome, expected))
         result["tests"] = tests
         result["points"] = float(sum(t["points"] for t in tests))
-        result["score"] = (
-            round(result["points"] / result["max_points"], 6)
-            if result["max_points"]
-            else 0.0
-        )
+        result["score"] = round(result["points"] / result["max_points"], 6) if result["max_points"] else 0.0
         result["verdict"] = "passed" if all(t["passed"] for t in tests) else "failed"
         failed = sum(not t["passed"] for t in tests)
-        result["message"] = (
-            "all tests passed"
-            if not failed
-            else f"{failed} of {len(tests)} tests failed"
-        )
+        result["message"] = "all tests passed" if not failed else f"{failed} of {len(tests)} tests failed"
     result["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
     return result
 
 
 def _json_array(value: Any) -> list | None:
     """A small numeric array as nested lists, with non-finite values as None (strict JSON)."""
-    if (
-        not isinstance(value, np.ndarray)
-        or value.size > DETAIL_CELLS
-        or value.dtype.kind not in "biuf"
-    ):
+    if not isinstance(value, np.ndarray) or value.size > DETAIL_CELLS or value.dtype.kind not in "biuf":
         return None
     as_float = value.astype(np.float64)
     return np.where(np.isfinite(as_float), as_float, None).tolist()
@@ -392,9 +364,7 @@ def _test_entry(c: Case, outcome: dict, expected: list) -> dict:
                 entry[key] = outcome[key]
     else:
         # Hidden tests reveal the kind of failure and the author's hint, never data.
-        entry["message"] = (
-            "" if passed else VERDICT_TEXT.get(outcome["verdict"], outcome["verdict"])
-        )
+        entry["message"] = "" if passed else VERDICT_TEXT.get(outcome["verdict"], outcome["verdict"])
     if not passed and c.hint:
         entry["hint"] = c.hint
     return entry

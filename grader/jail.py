@@ -22,6 +22,7 @@ bytes) * count``; arrays travel as ``.npy`` bytes written and read without pickl
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import io
 import json
@@ -83,9 +84,7 @@ def decode_value(value, blobs: list):
                 raise WireError("array reference out of range")
             try:
                 array = np.load(io.BytesIO(blobs[index]), allow_pickle=False)
-            except (
-                Exception
-            ) as exc:  # a malformed .npy is a protocol error, not a crash here
+            except Exception as exc:  # a malformed .npy is a protocol error, not a crash here
                 raise WireError(f"malformed array: {exc}") from None
             if not isinstance(array, np.ndarray):
                 raise WireError("array blob is not an array")
@@ -213,9 +212,7 @@ def unshare(flags: int) -> None:
 def mount(source, target: str, fstype, flags: int, data) -> None:
     enc = lambda s: s.encode() if isinstance(s, str) else s  # noqa: E731
     _check(
-        libc().mount(
-            enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)
-        ),
+        libc().mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
         f"mount {target}",
     )
 
@@ -242,14 +239,63 @@ def scmp_errno(errno: int) -> int:
 
 
 # Calls a graded function never needs and that are the classic ways out of a sandbox.
-DENIED_SYSCALLS = (
-    "execve execveat fork vfork ptrace process_vm_readv process_vm_writev mount umount2 pivot_root chroot "
-    "unshare setns bpf perf_event_open userfaultfd keyctl add_key request_key io_uring_setup io_uring_enter "
-    "io_uring_register kexec_load kexec_file_load reboot init_module finit_module delete_module swapon swapoff "
-    "acct settimeofday clock_settime clock_adjtime adjtimex mknod mknodat personality syslog quotactl "
-    "open_by_handle_at name_to_handle_at lookup_dcookie iopl ioperm socket socketpair memfd_create "
-    "fanotify_init migrate_pages move_pages mbind set_mempolicy pidfd_open pidfd_getfd"
-).split()
+DENIED_SYSCALLS = [
+    "execve",
+    "execveat",
+    "fork",
+    "vfork",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "unshare",
+    "setns",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "kexec_load",
+    "kexec_file_load",
+    "reboot",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "swapon",
+    "swapoff",
+    "acct",
+    "settimeofday",
+    "clock_settime",
+    "clock_adjtime",
+    "adjtimex",
+    "mknod",
+    "mknodat",
+    "personality",
+    "syslog",
+    "quotactl",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "lookup_dcookie",
+    "iopl",
+    "ioperm",
+    "socket",
+    "socketpair",
+    "memfd_create",
+    "fanotify_init",
+    "migrate_pages",
+    "move_pages",
+    "mbind",
+    "set_mempolicy",
+    "pidfd_open",
+    "pidfd_getfd",
+]
 
 
 def install_seccomp() -> None:
@@ -277,22 +323,13 @@ def install_seccomp() -> None:
         if nr < 0:  # not on this architecture
             return
         array = (_ArgCmp * max(len(cmps), 1))(*[_ArgCmp(*c) for c in cmps])
-        if (
-            lib.seccomp_rule_add_array(
-                ctypes.c_void_p(ctx), action, nr, len(cmps), array
-            )
-            != 0
-        ):
+        if lib.seccomp_rule_add_array(ctypes.c_void_p(ctx), action, nr, len(cmps), array) != 0:
             raise OSError(f"seccomp rule for {name} failed")
 
     for name in DENIED_SYSCALLS:
         rule(eperm, name)
-    rule(
-        eperm, "clone", (0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)
-    )  # a new process, not a thread
-    rule(
-        scmp_errno(38), "clone3"
-    )  # ENOSYS: glibc falls back to clone, which is filtered above
+    rule(eperm, "clone", (0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0))  # a new process, not a thread
+    rule(scmp_errno(38), "clone3")  # ENOSYS: glibc falls back to clone, which is filtered above
     for name, arg in (("mmap", 2), ("mprotect", 2), ("pkey_mprotect", 2)):
         rule(eperm, name, (arg, SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC))
     for request in (0x5412, 0x541C):  # TIOCSTI, TIOCLINUX
@@ -307,15 +344,8 @@ def install_seccomp() -> None:
 
 def _student_traceback(exc: BaseException, limit: int = 8) -> list[str]:
     """Only the frames from the student's own file, innermost last."""
-    frames = [
-        f
-        for f in traceback.extract_tb(exc.__traceback__)
-        if f.filename == SUBMISSION_FILENAME
-    ]
-    return [
-        f"line {f.lineno}, in {f.name}: {(f.line or '').strip()}"[:300]
-        for f in frames[-limit:]
-    ]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == SUBMISSION_FILENAME]
+    return [f"line {f.lineno}, in {f.name}: {(f.line or '').strip()}"[:300] for f in frames[-limit:]]
 
 
 def _describe(exc: BaseException) -> dict:
@@ -384,30 +414,22 @@ def run_job(request: dict, blobs: list, out_fd: int) -> None:
         return
     try:
         exec(compiled, module.__dict__)
-    except (
-        BaseException
-    ) as exc:  # SystemExit and KeyboardInterrupt too: the student's code ended early
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the student's code ended early
         write_frame(out_fd, {"event": "load_error", "error": _describe(exc)})
         return
     function = module.__dict__.get(function_name)
     if not callable(function):
-        write_frame(
-            out_fd, {"event": "missing_function", "found": type(function).__name__}
-        )
+        write_frame(out_fd, {"event": "missing_function", "found": type(function).__name__})
         return
     write_frame(out_fd, {"event": "loaded"})
     for index, (args, kwargs) in enumerate(tests):
         write_frame(out_fd, {"event": "start", "test": index})
-        inputs = [
-            a for a in list(args) + list(kwargs.values()) if isinstance(a, np.ndarray)
-        ]
+        inputs = [a for a in list(args) + list(kwargs.values()) if isinstance(a, np.ndarray)]
         try:
             result = function(*args, **kwargs)
             info, value = _describe_result(result, inputs)
         except BaseException as exc:
-            write_frame(
-                out_fd, {"event": "error", "test": index, "error": _describe(exc)}
-            )
+            write_frame(out_fd, {"event": "error", "test": index, "error": _describe(exc)})
             continue
         out_blobs: list = []
         try:
@@ -419,9 +441,7 @@ def run_job(request: dict, blobs: list, out_fd: int) -> None:
                 "inputs_after": encode_value(inputs, out_blobs),
             }
         except BaseException as exc:
-            write_frame(
-                out_fd, {"event": "error", "test": index, "error": _describe(exc)}
-            )
+            write_frame(out_fd, {"event": "error", "test": index, "error": _describe(exc)})
             continue
         write_frame(out_fd, payload, out_blobs)
     write_frame(out_fd, {"event": "done"})
@@ -454,16 +474,10 @@ def job_main(fds: dict, limits: dict) -> int:
     keep = {0, 1, 2, in_fd, out_fd}
     for fd in range(3, 1024):
         if fd not in keep:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
-    sys.stdout = io.TextIOWrapper(
-        io.FileIO(1, "w", closefd=False), write_through=True, errors="replace"
-    )
-    sys.stderr = io.TextIOWrapper(
-        io.FileIO(2, "w", closefd=False), write_through=True, errors="replace"
-    )
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True, errors="replace")
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True, errors="replace")
     sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False))
 
     _set_limits(limits)
@@ -502,10 +516,8 @@ def keeper_main(fds: dict, limits: dict) -> int:
         except BaseException:
             # A failure of the job harness itself (not of student code, which is caught
             # inside run_job). Say so on the log pipe: the supervisor reports it.
-            try:
+            with contextlib.suppress(BaseException):
                 os.write(2, ("\n[sandbox] " + traceback.format_exc()[-2000:]).encode())
-            except BaseException:
-                pass
         os._exit(code)
     for fd in fds.values():
         os.close(fd)
@@ -518,11 +530,38 @@ def keeper_main(fds: dict, limits: dict) -> int:
 # ---------------------------------------------------------------------------
 # The zygote: one per worker slot, started by the supervisor inside bubblewrap
 
-PRELOAD = (
-    "numpy numpy.linalg numpy.fft numpy.random numpy.lib.stride_tricks numpy.ma "
-    "math cmath itertools functools collections operator statistics fractions decimal random "
-    "json re string textwrap typing dataclasses heapq bisect array copy enum abc numbers struct"
-).split()
+PRELOAD = [
+    "numpy",
+    "numpy.linalg",
+    "numpy.fft",
+    "numpy.random",
+    "numpy.lib.stride_tricks",
+    "numpy.ma",
+    "math",
+    "cmath",
+    "itertools",
+    "functools",
+    "collections",
+    "operator",
+    "statistics",
+    "fractions",
+    "decimal",
+    "random",
+    "json",
+    "re",
+    "string",
+    "textwrap",
+    "typing",
+    "dataclasses",
+    "heapq",
+    "bisect",
+    "array",
+    "copy",
+    "enum",
+    "abc",
+    "numbers",
+    "struct",
+]
 
 
 def zygote_main(control_fd: int) -> None:
@@ -542,7 +581,7 @@ def zygote_main(control_fd: int) -> None:
         if not message:
             return  # the supervisor went away
         request = json.loads(message)
-        named = dict(zip(("in", "out", "log"), fds))
+        named = dict(zip(("in", "out", "log"), fds, strict=False))
         pid = os.fork()
         if pid == 0:
             code = 71
@@ -550,13 +589,11 @@ def zygote_main(control_fd: int) -> None:
                 control.close()
                 code = keeper_main(named, request["limits"])
             except BaseException:
-                try:
+                with contextlib.suppress(BaseException):
                     os.write(
                         named["log"],
                         ("\n[sandbox] " + traceback.format_exc()[-2000:]).encode(),
                     )
-                except BaseException:
-                    pass
             os._exit(code)
         for fd in fds:
             os.close(fd)
@@ -569,11 +606,7 @@ def zygote_main(control_fd: int) -> None:
             reply = {"event": "exit", "signal": os.WTERMSIG(status)}
         else:
             code = os.WEXITSTATUS(status)
-            reply = (
-                {"event": "exit", "code": code}
-                if code < 128
-                else {"event": "exit", "signal": code - 128}
-            )
+            reply = {"event": "exit", "code": code} if code < 128 else {"event": "exit", "signal": code - 128}
         try:
             while os.waitpid(-1, os.WNOHANG)[0] > 0:
                 pass

@@ -91,9 +91,7 @@ class Exercise:
                 continue
             args = (np.random.default_rng(seed),) if randomized else ()
             produced = _call_author_code(func, args, self.path / "tests.py")
-            if not isinstance(produced, list) or not all(
-                isinstance(c, Case) for c in produced
-            ):
+            if not isinstance(produced, list) or not all(isinstance(c, Case) for c in produced):
                 raise PackageError(
                     f"{func_name}() must return a list of case(...)",
                     self.path / "tests.py",
@@ -159,18 +157,14 @@ def _call_author_code(func, args: tuple, path: Path) -> Any:
     except PackageError:
         raise
     except Exception as exc:
-        raise PackageError(
-            f"{type(exc).__name__}: {exc}", path, _author_line(exc, path)
-        ) from None
+        raise PackageError(f"{type(exc).__name__}: {exc}", path, _author_line(exc, path)) from None
 
 
 def _load_module(path: Path, name: str) -> types.ModuleType:
     try:
         source = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise PackageError(
-            f"not UTF-8 ({exc.reason} at byte {exc.start})", path
-        ) from None
+        raise PackageError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path) from None
     module = types.ModuleType(name)
     module.__file__ = str(path)
     try:
@@ -179,37 +173,27 @@ def _load_module(path: Path, name: str) -> types.ModuleType:
     except SyntaxError as exc:
         raise PackageError(f"syntax error: {exc.msg}", path, exc.lineno) from None
     except Exception as exc:
-        raise PackageError(
-            f"{type(exc).__name__} while loading: {exc}", path, _author_line(exc, path)
-        ) from None
+        raise PackageError(f"{type(exc).__name__} while loading: {exc}", path, _author_line(exc, path)) from None
     return module
 
 
 def package_version(path: Path) -> str:
     """A content hash of every file in the package: it changes whenever grading may."""
     digest = hashlib.sha256()
-    for file in sorted(
-        p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    ):
+    for file in sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(file.relative_to(path).as_posix().encode() + b"\0")
         digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
-def _field(
-    meta: dict, key: str, kind: type | tuple, path: Path, default: Any = ...
-) -> Any:
+def _field(meta: dict, key: str, kind: type | tuple, path: Path, default: Any = ...) -> Any:
     if key not in meta:
         if default is ...:
             raise PackageError(f"missing required key {key!r}", path)
         return default
     value = meta[key]
     if isinstance(value, bool) or not isinstance(value, kind):
-        names = (
-            kind.__name__
-            if isinstance(kind, type)
-            else " or ".join(k.__name__ for k in kind)
-        )
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise PackageError(
             f"{key!r} must be {names}, not {type(value).__name__}",
             path,
@@ -291,17 +275,11 @@ def load_exercise(path: Path | str) -> Exercise:
             )
 
     function = _field(meta, "function", str, toml_path)
-    reference = _load_module(
-        path / "reference.py", f"stride_reference_{slug.replace('-', '_')}"
-    )
+    reference = _load_module(path / "reference.py", f"stride_reference_{slug.replace('-', '_')}")
     if not callable(getattr(reference, function, None)):
-        raise PackageError(
-            f"reference.py does not define {function}()", path / "reference.py"
-        )
+        raise PackageError(f"reference.py does not define {function}()", path / "reference.py")
     tests = _load_module(path / "tests.py", f"stride_tests_{slug.replace('-', '_')}")
-    if not any(
-        hasattr(tests, n) for n in ("visible_cases", "hidden_cases", "random_cases")
-    ):
+    if not any(hasattr(tests, n) for n in ("visible_cases", "hidden_cases", "random_cases")):
         raise PackageError(
             "tests.py defines none of visible_cases, hidden_cases, random_cases",
             path / "tests.py",

@@ -9,6 +9,7 @@ sweep), the wall-clock timer, caps on results and on stdout/stderr, and reaping.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -83,27 +84,19 @@ class Cgroup:
         self.v2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()
         own = self._own_paths()
         if self.v2:
-            self.dirs = {
-                "unified": Path("/sys/fs/cgroup") / own.get("", "/").lstrip("/") / name
-            }
+            self.dirs = {"unified": Path("/sys/fs/cgroup") / own.get("", "/").lstrip("/") / name}
         else:
             self.dirs = {}
             for controller in ("memory", "pids", "cpuacct"):
                 base = Path("/sys/fs/cgroup") / controller
                 if not base.is_dir():
-                    raise SandboxUnavailable(
-                        f"the sandbox needs the cgroup v1 {controller} controller at {base}"
-                    )
-                self.dirs[controller] = (
-                    base / own.get(controller, "/").lstrip("/") / name
-                )
+                    raise SandboxUnavailable(f"the sandbox needs the cgroup v1 {controller} controller at {base}")
+                self.dirs[controller] = base / own.get(controller, "/").lstrip("/") / name
         for path in self.dirs.values():
             try:
                 path.mkdir(exist_ok=True)
             except OSError as exc:
-                raise SandboxUnavailable(
-                    f"cannot create cgroup {path}: {exc.strerror}"
-                ) from None
+                raise SandboxUnavailable(f"cannot create cgroup {path}: {exc.strerror}") from None
         if self.v2:
             (self.dirs["unified"] / "cgroup.subtree_control").exists()
 
@@ -185,19 +178,15 @@ class Cgroup:
             if not extra:
                 return
             for pid in extra:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
             time.sleep(0.002)
         raise SandboxError("processes survived the kill sweep")
 
     def remove(self) -> None:
         for path in self.dirs.values():
-            try:
+            with contextlib.suppress(OSError):
                 path.rmdir()
-            except OSError:
-                pass
 
 
 # ---------------------------------------------------------------------------
@@ -325,9 +314,7 @@ class Sandbox:
             ready = self._receive_control(timeout=20)
         except (ValueError, KeyError, SandboxError) as exc:
             stderr = self._stop_process()
-            raise SandboxError(
-                f"the sandbox did not start: {exc}; bwrap said: {stderr[-800:]}"
-            ) from None
+            raise SandboxError(f"the sandbox did not start: {exc}; bwrap said: {stderr[-800:]}") from None
         finally:
             os.close(info_r)
         if ready.get("event") != "ready":
@@ -346,10 +333,8 @@ class Sandbox:
         if self.control is not None:
             self.control.close()
         self.process = self.control = self.zygote_pid = None
-        try:
+        with contextlib.suppress(SandboxError, OSError):
             self.cgroup.kill_all_except(set())
-        except (SandboxError, OSError):
-            pass
         return stderr
 
     def close(self) -> None:
@@ -383,9 +368,7 @@ class Sandbox:
             self.start()
         assert self.control is not None and self.zygote_pid is not None
         keep = {self.process.pid, self.zygote_pid}
-        self.cgroup.configure(
-            (limits.memory_mb + ZYGOTE_HEADROOM_MB) << 20, limits.processes
-        )
+        self.cgroup.configure((limits.memory_mb + ZYGOTE_HEADROOM_MB) << 20, limits.processes)
         self.cgroup.reset_counters()
 
         in_r, in_w = os.pipe()
@@ -393,8 +376,7 @@ class Sandbox:
         log_r, log_w = os.pipe()
         job_limits = {
             "uid": self.uid,
-            "address_space": (limits.memory_mb + 1024)
-            << 20,  # NumPy maps ~0.6 GiB it never touches
+            "address_space": (limits.memory_mb + 1024) << 20,  # NumPy maps ~0.6 GiB it never touches
             "cpu_seconds": max(1, int(limits.cpu_seconds + 1)),
             "file_size": limits.file_size,
             "processes": limits.processes,
@@ -423,9 +405,7 @@ class Sandbox:
         log_kept = bytearray()
         open_fds = {out_r, log_r}
         for fd in (in_w, out_r, log_r):
-            fcntl.fcntl(
-                fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK
-            )
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
         writing = memoryview(payload)
         exit_message = None
         deadline = start + limits.wall_seconds
@@ -445,14 +425,12 @@ class Sandbox:
             if now >= deadline and exit_message is None:
                 kill("wall")
                 deadline = now + 5  # time for the zygote to report the exit
-            if (
-                self.cgroup.cpu_ns() - cpu_start
-            ) / 1e9 > limits.cpu_seconds and exit_message is None:
+            if (self.cgroup.cpu_ns() - cpu_start) / 1e9 > limits.cpu_seconds and exit_message is None:
                 kill("cpu")
             if now > start + limits.wall_seconds + 10:
                 self._stop_process()
                 raise SandboxError("the sandbox did not report the end of a job")
-            for fd, event in poller.poll(50):
+            for fd, _event in poller.poll(50):
                 if fd == in_w:
                     try:
                         written = os.write(in_w, writing[: 1 << 16])

@@ -2,9 +2,9 @@
 
 A test file defines up to three functions, each returning a list of cases::
 
-    def visible_cases(): ...          # fixed data, shown in full to students
-    def hidden_cases(): ...           # fixed edge cases, only the failure kind is shown
-    def random_cases(rng): ...        # drawn from a per-submission seed, hidden
+    def visible_cases(): ...  # fixed data, shown in full to students
+    def hidden_cases(): ...  # fixed edge cases, only the failure kind is shown
+    def random_cases(rng): ...  # drawn from a per-submission seed, hidden
 
 Each case is built with :func:`case`. Positional and keyword arguments after the
 name are passed to the student's function; the keywords below are reserved.
@@ -13,8 +13,9 @@ name are passed to the student's function; the keywords below are reserved.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 # A checker receives the student's output (already converted to a NumPy array or a
 # Python int) and returns None when it is acceptable, or a message saying what is wrong.
