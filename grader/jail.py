@@ -36,6 +36,7 @@ import traceback
 MAX_HEADER = 1 << 20
 MAX_BLOB = 64 << 20
 SUBMISSION_FILENAME = "submission.py"
+CGROUP_DIR = "/run/stride-cgroup"  # the job cgroup's procs files, one per controller
 
 # Linux constants (x86_64 and aarch64 agree on these).
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
@@ -499,6 +500,10 @@ def job_main(fds: dict, limits: dict) -> int:
 def keeper_main(fds: dict, limits: dict) -> int:
     """Make fresh namespaces and a private /tmp, then start the job as their pid 1."""
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    # Join the job cgroup first: its memory and pids limits then bind everything below.
+    for controller in sorted(os.listdir(CGROUP_DIR)):
+        with open(f"{CGROUP_DIR}/{controller}", "w") as procs:
+            procs.write("0")
     unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
     mount(None, "/", None, MS_REC | MS_PRIVATE, None)
     mount(

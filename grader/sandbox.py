@@ -31,7 +31,7 @@ from grader import jail
 
 JAIL_DIR = "/opt/stride"
 UID_BASE = 61000  # unprivileged uids, one per slot; they own nothing on the host
-ZYGOTE_HEADROOM_MB = 96  # the zygote's own resident memory, charged to the same cgroup
+ZYGOTE_MEMORY_MB = 512  # bubblewrap and the zygote (about 40 MiB resident) in their own cgroup
 PR_SET_CHILD_SUBREAPER = 36
 PYTHON_VERSION_DIR = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
@@ -78,36 +78,46 @@ class RawRun:
 
 
 class Cgroup:
-    """A slot's cgroup: limits, CPU accounting and the kill sweep."""
+    """One cgroup node (v1: one folder per controller; v2: one unified folder).
 
-    def __init__(self, name: str):
-        self.v2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()
-        own = self._own_paths()
-        if self.v2:
-            self.dirs = {"unified": Path("/sys/fs/cgroup") / own.get("", "/").lstrip("/") / name}
-        else:
-            self.dirs = {}
-            for controller in ("memory", "pids", "cpuacct"):
-                base = Path("/sys/fs/cgroup") / controller
-                if not base.is_dir():
-                    raise SandboxUnavailable(f"the sandbox needs the cgroup v1 {controller} controller at {base}")
-                self.dirs[controller] = base / own.get(controller, "/").lstrip("/") / name
-        for path in self.dirs.values():
+    A slot is ``stride-slot-*/`` with two leaves: ``zygote/`` holds bubblewrap and the
+    zygote, ``job/`` holds the running job and carries its memory and pids limits, so
+    a memory bomb can only ever be OOM-killed itself, never the zygote.
+    """
+
+    CONTROLLERS = ("memory", "pids", "cpuacct")
+
+    def __init__(self, dirs: dict[str, Path], v2: bool):
+        self.dirs, self.v2 = dirs, v2
+        for path in dirs.values():
             try:
                 path.mkdir(exist_ok=True)
             except OSError as exc:
                 raise SandboxUnavailable(f"cannot create cgroup {path}: {exc.strerror}") from None
-        if self.v2:
-            (self.dirs["unified"] / "cgroup.subtree_control").exists()
+        self._oom_before = 0
 
-    @staticmethod
-    def _own_paths() -> dict:
-        paths = {}
+    @classmethod
+    def for_slot(cls, name: str) -> Cgroup:
+        """A new cgroup below this process's own, so the host's limits still apply."""
+        own = {}
         for line in Path("/proc/self/cgroup").read_text().splitlines():
             _, controllers, path = line.split(":", 2)
             for controller in controllers.split(","):
-                paths[controller] = path
-        return paths
+                own[controller] = path.lstrip("/")
+        if Path("/sys/fs/cgroup/cgroup.controllers").exists():
+            slot = cls({"unified": Path("/sys/fs/cgroup") / own.get("", "") / name}, v2=True)
+            (slot.dirs["unified"] / "cgroup.subtree_control").write_text("+memory +pids +cpu")
+            return slot
+        dirs = {}
+        for controller in cls.CONTROLLERS:
+            base = Path("/sys/fs/cgroup") / controller
+            if not base.is_dir():
+                raise SandboxUnavailable(f"the sandbox needs the cgroup {controller} controller at {base}")
+            dirs[controller] = base / own.get(controller, "") / name
+        return cls(dirs, v2=False)
+
+    def child(self, name: str) -> Cgroup:
+        return Cgroup({c: d / name for c, d in self.dirs.items()}, self.v2)
 
     def _write(self, controller: str, name: str, value) -> bool:
         try:
@@ -119,29 +129,29 @@ class Cgroup:
     def _read(self, controller: str, name: str) -> str:
         return (self.dirs[controller] / name).read_text()
 
-    def join_file(self) -> list[str]:
-        return [str(d / "cgroup.procs") for d in self.dirs.values()]
+    def procs_files(self) -> dict[str, str]:
+        return {c: str(d / "cgroup.procs") for c, d in self.dirs.items()}
 
-    def configure(self, memory_bytes: int, pids: int) -> None:
+    def limit_pids(self, pids: int) -> None:
+        self._write("unified" if self.v2 else "pids", "pids.max", pids)
+
+    def limit_memory(self, memory_bytes: int) -> None:
         if self.v2:
             self._write("unified", "memory.max", memory_bytes)
             self._write("unified", "memory.swap.max", 0)
-            self._write("unified", "pids.max", pids)
-        else:
-            # memsw must stay >= the memory limit: lower it last when shrinking, first when growing.
-            memsw = self.dirs["memory"] / "memory.memsw.limit_in_bytes"
-            if not self._write("memory", "memory.limit_in_bytes", memory_bytes):
-                if memsw.exists():
-                    memsw.write_text(str(memory_bytes))
-                self._write("memory", "memory.limit_in_bytes", memory_bytes)
-            if memsw.exists():
-                self._write("memory", "memory.memsw.limit_in_bytes", memory_bytes)
-            self._write("pids", "pids.max", pids)
+            return
+        # memsw (memory + swap) must stay >= the memory limit, so the order of the two
+        # writes depends on whether the limit grows or shrinks: try one, then the other.
+        memsw = self.dirs["memory"] / "memory.memsw.limit_in_bytes"
+        if not self._write("memory", "memory.limit_in_bytes", memory_bytes) and memsw.exists():
+            memsw.write_text(str(memory_bytes))
+            self._write("memory", "memory.limit_in_bytes", memory_bytes)
+        if memsw.exists():
+            self._write("memory", "memory.memsw.limit_in_bytes", memory_bytes)
 
     def reset_counters(self) -> None:
         if not self.v2:
             self._write("cpuacct", "cpuacct.usage", 0)
-            self._write("memory", "memory.failcnt", 0)
             self._write("memory", "memory.max_usage_in_bytes", 0)
         self._oom_before = self._oom_events()
 
@@ -155,29 +165,29 @@ class Cgroup:
 
     def _oom_events(self) -> int:
         if self.v2:
-            for line in self._read("unified", "memory.events").splitlines():
-                if line.startswith("oom_kill") or line.startswith("max "):
-                    pass
-            return sum(
-                int(line.split()[1])
-                for line in self._read("unified", "memory.events").splitlines()
-                if line.split()[0] in ("oom_kill",)
-            )
-        return int(self._read("memory", "memory.failcnt"))
+            events = dict(line.split() for line in self._read("unified", "memory.events").splitlines())
+            return int(events.get("max", 0)) + int(events.get("oom_kill", 0))
+        # oom_kill counts the kernel's kills in this cgroup; memsw.failcnt the times the
+        # memory+swap ceiling was hit (a kill or a failed allocation follows either way).
+        events = dict(line.split() for line in self._read("memory", "memory.oom_control").splitlines())
+        failures = 0
+        with contextlib.suppress(OSError, ValueError):
+            failures = int(self._read("memory", "memory.memsw.failcnt"))
+        return int(events.get("oom_kill", 0)) + failures
 
     def memory_exceeded(self) -> bool:
-        return self._oom_events() > getattr(self, "_oom_before", 0)
+        return self._oom_events() > self._oom_before
 
     def pids(self) -> set[int]:
-        key = "unified" if self.v2 else "pids"
-        return {int(p) for p in self._read(key, "cgroup.procs").split()}
+        return {int(p) for p in self._read("unified" if self.v2 else "pids", "cgroup.procs").split()}
 
-    def kill_all_except(self, keep: set[int]) -> None:
-        for _ in range(100):
-            extra = self.pids() - keep
-            if not extra:
+    def kill_all(self) -> None:
+        """SIGKILL every process in the cgroup until it is empty."""
+        for _ in range(500):
+            pids = self.pids()
+            if not pids:
                 return
-            for pid in extra:
+            for pid in pids:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             time.sleep(0.002)
@@ -250,7 +260,9 @@ class Sandbox:
         self.slot = slot
         self.uid = UID_BASE + slot
         self.default_limits = limits or Limits()
-        self.cgroup = Cgroup(f"stride-slot-{os.getpid()}-{slot}")
+        self.cgroup = Cgroup.for_slot(f"stride-slot-{os.getpid()}-{slot}")
+        self.zygote_cgroup = self.cgroup.child("zygote")
+        self.job_cgroup = self.cgroup.child("job")
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.zygote_pid: int | None = None
@@ -261,10 +273,9 @@ class Sandbox:
     def start(self) -> None:
         if self.process is not None:
             return
-        self.cgroup.configure(
-            (self.default_limits.memory_mb + ZYGOTE_HEADROOM_MB) << 20,
-            self.default_limits.processes,
-        )
+        # A ceiling on the whole slot, in case anything escaped the job's own limits.
+        self.cgroup.limit_pids(self.default_limits.processes + 16)
+        self.zygote_cgroup.limit_memory(ZYGOTE_MEMORY_MB << 20)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         info_r, info_w = os.pipe()
         args = [
@@ -283,13 +294,14 @@ class Sandbox:
             *_readonly_binds(),
             "--dev", "/dev",
             "--size", str(self.default_limits.tmp_bytes), "--tmpfs", "/tmp",
+            *self._cgroup_binds(),
             "--remount-ro", "/",
             "--chdir", "/tmp",
             "--info-fd", str(info_w),
             "--",
             str(Path(sys.executable).resolve()), "-I", "-B", "-c", _ZYGOTE_BOOT, str(theirs.fileno()),
         ]  # fmt: skip
-        procs_files = self.cgroup.join_file()
+        procs_files = list(self.zygote_cgroup.procs_files().values())
 
         def join_cgroup() -> None:
             for procs in procs_files:
@@ -333,13 +345,22 @@ class Sandbox:
         if self.control is not None:
             self.control.close()
         self.process = self.control = self.zygote_pid = None
-        with contextlib.suppress(SandboxError, OSError):
-            self.cgroup.kill_all_except(set())
+        for group in (self.job_cgroup, self.zygote_cgroup):
+            with contextlib.suppress(SandboxError, OSError):
+                group.kill_all()
         return stderr
 
     def close(self) -> None:
         self._stop_process()
-        self.cgroup.remove()
+        for group in (self.job_cgroup, self.zygote_cgroup, self.cgroup):
+            group.remove()
+
+    def _cgroup_binds(self) -> list[str]:
+        """The job cgroup's procs files, writable only by the (root) keeper that joins them."""
+        binds = []
+        for controller, procs in self.job_cgroup.procs_files().items():
+            binds += ["--bind", procs, f"{jail.CGROUP_DIR}/{controller}"]
+        return binds
 
     def __enter__(self) -> Sandbox:
         self.start()
@@ -367,9 +388,9 @@ class Sandbox:
             self.process = None
             self.start()
         assert self.control is not None and self.zygote_pid is not None
-        keep = {self.process.pid, self.zygote_pid}
-        self.cgroup.configure((limits.memory_mb + ZYGOTE_HEADROOM_MB) << 20, limits.processes)
-        self.cgroup.reset_counters()
+        self.job_cgroup.limit_memory(limits.memory_mb << 20)
+        self.job_cgroup.limit_pids(limits.processes)
+        self.job_cgroup.reset_counters()
 
         in_r, in_w = os.pipe()
         out_r, out_w = os.pipe()
@@ -383,7 +404,7 @@ class Sandbox:
             "tmp_bytes": limits.tmp_bytes,
         }
         start = time.monotonic()
-        cpu_start = self.cgroup.cpu_ns()
+        cpu_start = self.job_cgroup.cpu_ns()
         try:
             socket.send_fds(
                 self.control,
@@ -418,14 +439,14 @@ class Sandbox:
         def kill(reason: str) -> None:
             if run.killed is None:
                 run.killed = reason
-            self.cgroup.kill_all_except(keep)
+            self.job_cgroup.kill_all()
 
         while exit_message is None or open_fds:
             now = time.monotonic()
             if now >= deadline and exit_message is None:
                 kill("wall")
                 deadline = now + 5  # time for the zygote to report the exit
-            if (self.cgroup.cpu_ns() - cpu_start) / 1e9 > limits.cpu_seconds and exit_message is None:
+            if (self.job_cgroup.cpu_ns() - cpu_start) / 1e9 > limits.cpu_seconds and exit_message is None:
                 kill("cpu")
             if now > start + limits.wall_seconds + 10:
                 self._stop_process()
@@ -479,13 +500,13 @@ class Sandbox:
         if in_w != -1:
             os.close(in_w)
         run.wall_ms = (time.monotonic() - start) * 1000
-        run.cpu_ms = (self.cgroup.cpu_ns() - cpu_start) / 1e6
+        run.cpu_ms = (self.job_cgroup.cpu_ns() - cpu_start) / 1e6
         run.log = bytes(log_kept)
         run.exit_code = exit_message.get("code")
         run.exit_signal = exit_message.get("signal")
-        run.memory_exceeded = self.cgroup.memory_exceeded()
+        run.memory_exceeded = self.job_cgroup.memory_exceeded()
         # Nothing of the job may outlive it; the pid namespace makes this a formality.
-        self.cgroup.kill_all_except(keep)
+        self.job_cgroup.kill_all()
         return run
 
 
