@@ -1,0 +1,187 @@
+"""Stride's one settings module, configured from environment variables.
+
+Every variable is read through the typed helpers of :mod:`stride.env`, which stop the
+process with ``ImproperlyConfigured`` naming the variable when a value is malformed.
+The README lists the variables. Defaults give a development setup that needs no server:
+SQLite and an embedded broker, both kept under ``var/`` in the repository.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from stride import broker
+from stride.env import ImproperlyConfigured, env_bool, env_int, env_list, env_str
+
+# platform/stride/settings.py -> the repository root.
+BASE_DIR = Path(__file__).resolve().parents[2]
+PLATFORM_DIR = BASE_DIR / "platform"
+# Everything the platform writes at run time (SQLite database, embedded broker, static files).
+VAR_DIR = Path(env_str("STRIDE_VAR_DIR") or BASE_DIR / "var").resolve()
+
+# --- Core -------------------------------------------------------------------------------
+
+DEBUG = env_bool("STRIDE_DEBUG", False)
+
+SECRET_KEY = env_str("STRIDE_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("STRIDE_SECRET_KEY must be set unless STRIDE_DEBUG=1 (development)")
+    SECRET_KEY = "django-insecure-stride-development-only"  # noqa: S105 - only ever used with DEBUG
+
+ALLOWED_HOSTS = env_list("STRIDE_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("STRIDE_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "stride.core",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "stride.urls"
+WSGI_APPLICATION = "stride.wsgi.application"
+ASGI_APPLICATION = "stride.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------
+# DATABASE_URL (for example postgres://user:password@host:5432/stride) selects PostgreSQL;
+# unset or empty gives SQLite in var/.
+
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    try:
+        _database = dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("STRIDE_DB_CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=True,
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
+else:
+    _database = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "stride.sqlite3",
+        "OPTIONS": {
+            # Several processes share the file (web, workers): wait for locks instead of
+            # failing, and take the write lock at the start of a transaction.
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis, cache -----------------------------------------------------------------------
+# REDIS_URL (for example redis://127.0.0.1:6379/0) selects Redis as broker and cache;
+# unset or empty gives the embedded broker (stride.broker) and a per-process cache.
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "stride",
+        }
+    }
+
+# --- Celery -----------------------------------------------------------------------------
+# Read by stride.celery with namespace "CELERY". The database is the source of truth for
+# results, so there is no result backend unless one is asked for explicitly.
+
+CELERY_BROKER_URL = REDIS_URL or broker.URL
+CELERY_BROKER_TRANSPORT = None if REDIS_URL else broker.TRANSPORT
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Longest job (a grading, a regrade batch) is far below an hour; an unacknowledged message
+# is re-delivered after this many seconds.
+CELERY_BROKER_VISIBILITY_TIMEOUT = env_int("STRIDE_BROKER_VISIBILITY_TIMEOUT", 3600, minimum=60)
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+    if REDIS_URL
+    else broker.transport_options(VAR_DIR / "broker")
+)
+CELERY_RESULT_BACKEND = env_str("STRIDE_CELERY_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
+CELERY_RESULT_EXPIRES = 3600
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "UTC"
+CELERY_ENABLE_UTC = True
+
+# --- Internationalisation, static files -------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# --- Security behind a TLS proxy (production) -------------------------------------------
+
+if env_bool("STRIDE_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# --- Logging ----------------------------------------------------------------------------
+
+LOG_LEVEL = env_str("STRIDE_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"STRIDE_LOG_LEVEL={LOG_LEVEL!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # SQL statements only when asked for explicitly, even with STRIDE_LOG_LEVEL=DEBUG.
+        "django.db.backends": {"level": "INFO"},
+    },
+}

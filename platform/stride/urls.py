@@ -1,0 +1,11 @@
+"""Stride's URL configuration."""
+
+from django.contrib import admin
+from django.urls import path
+
+from stride.core import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
