@@ -181,6 +181,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own console handler would print every line twice: go through the root.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         # SQL statements only when asked for explicitly, even with STRIDE_LOG_LEVEL=DEBUG.
         "django.db.backends": {"level": "INFO"},
     },

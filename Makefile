@@ -1,0 +1,100 @@
+# Stride: `make run` starts the platform, `make test` runs the whole suite.
+# GNU make on Debian/Ubuntu with Python 3.11+; system packages are installed when missing
+# and running as root, otherwise the target stops with one line saying what to install.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUFF := $(VENV)/bin/ruff
+MANAGE := $(PY) manage.py
+REQUIREMENTS := requirements.txt requirements-dev.txt
+INSTALLED := $(VENV)/.installed
+PORT ?= 8000
+
+# The Django project is platform/stride, imported as "stride": platform/ must be on the
+# path (and must never become a package: see CONTRIBUTING.md).
+export PYTHONPATH := $(CURDIR)/platform$(if $(PYTHONPATH),:$(PYTHONPATH))
+
+# command:debian-package pairs.
+RUN_SYSTEM_DEPS := bwrap:bubblewrap
+TEST_SYSTEM_DEPS := bwrap:bubblewrap redis-server:redis-server
+
+# $(call system_deps,PAIRS): install the packages whose command is missing (root), or stop.
+define system_deps
+missing=""; \
+for pair in $(1); do \
+  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "installing system packages:$$missing"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+  else \
+    echo "stride needs$$missing: run 'sudo apt-get install$$missing'" >&2; exit 1; \
+  fi; \
+fi
+endef
+
+.PHONY: help run test lint fmt system-deps system-deps-run migrate bench-grader clean .venv
+
+help:
+	@echo "make run            start the platform on http://0.0.0.0:\$$PORT (default 8000)"
+	@echo "make test           lint, then the whole test suite"
+	@echo "make lint | fmt     check | fix lint and formatting (ruff)"
+	@echo "make system-deps    install missing system packages (bubblewrap, redis-server)"
+	@echo "make bench-grader   grader benchmark"
+	@echo "make clean          remove .venv and var/"
+
+system-deps:
+	@$(call system_deps,$(TEST_SYSTEM_DEPS))
+
+system-deps-run:
+	@$(call system_deps,$(RUN_SYSTEM_DEPS))
+
+# The virtualenv, re-installed whenever a requirements file changes.
+.venv: $(INSTALLED)
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	  || { echo "stride needs Python 3.11 or newer as '$(PYTHON)': run 'sudo apt-get install python3' or set PYTHON=" >&2; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { $(call system_deps,__no_such_command__:python3-venv); }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): $(REQUIREMENTS) | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+migrate: .venv
+	$(MANAGE) migrate --noinput
+
+# Development server on the embedded defaults (SQLite and the filesystem broker in var/).
+# Later: the workers join here, started by one supervising command.
+run: system-deps-run .venv
+	@export STRIDE_DEBUG="$${STRIDE_DEBUG:-1}"; \
+	$(MANAGE) migrate --noinput; \
+	exec $(MANAGE) runserver "0.0.0.0:$${PORT:-8000}"
+
+lint: .venv
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+fmt: .venv
+	$(RUFF) format .
+	$(RUFF) check --fix .
+
+# Real PostgreSQL and Redis when they answer locally (see stride/services.py), else SQLite
+# and tests that need Redis skip (CI sets STRIDE_REQUIRE_SERVICES=1 to make that a failure).
+test: system-deps .venv lint
+	@eval "$$($(PY) -m stride.services test-env)"; \
+	echo "tests: database $${DATABASE_URL:-sqlite (in memory)}, redis $${REDIS_URL:-none (embedded broker)}"; \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench-grader: system-deps-run .venv
+	$(PY) -m grader.bench
+
+clean:
+	rm -rf $(VENV) var
