@@ -73,6 +73,27 @@ def test_it_imports_the_stdlib_platform_in_a_manage_py_shell(repo_root: Path, pr
     assert_stdlib(platform_file, python_version)
 
 
+def test_it_serves_wsgi_loaded_by_file_path_without_pythonpath(repo_root: Path, production_env) -> None:
+    # As mod_wsgi or uWSGI --wsgi-file do: wsgi.py puts platform/ on sys.path itself.
+    code = (
+        "import json, platform, runpy, sys; "
+        "app = runpy.run_path(sys.argv[1])['application']; "
+        "print(json.dumps([callable(app), platform.__file__, platform.python_version()]))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(repo_root / "platform" / "stride" / "wsgi.py")],
+        cwd="/",
+        env=production_env(PYTHONPATH=None, DJANGO_SETTINGS_MODULE=None),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    is_callable, platform_file, python_version = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert is_callable
+    assert_stdlib(platform_file, python_version)
+
+
 def _ping_through(client: Celery, queue: str) -> dict[str, str]:
     try:
         return client.send_task("stride.ping", queue=queue).get(timeout=60)
