@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from grader.package import EXERCISES_DIR, PackageError, find_exercise, load_all
+from grader.package import EXERCISES_DIR, PackageError, exercise_dirs, find_exercise, load_exercise
 from grader.sandbox import Sandbox, SandboxError, SandboxUnavailable
 
 EXIT_USAGE, EXIT_UNAVAILABLE = 2, 3
@@ -57,9 +57,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    for slug, exercise in load_all(Path(args.root)).items():
-        print(f"{slug:18} {exercise.version}  {exercise.title}")
-    return 0
+    broken = 0
+    for folder in exercise_dirs(Path(args.root)):
+        try:
+            exercise = load_exercise(folder)
+        except PackageError as exc:
+            print(f"{folder.name:18} BROKEN  {exc}")
+            broken += 1
+            continue
+        print(f"{exercise.slug:18} {exercise.version}  {exercise.title}")
+    return 1 if broken else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from grader import jail
 from grader.spec import Case
 
 EXERCISES_DIR = Path(__file__).resolve().parent.parent / "exercises"
@@ -109,6 +110,10 @@ class Exercise:
                     c.lineno,
                 )
             seen[c.name] = c
+            try:
+                jail.encode_value((c.args, c.kwargs), [])
+            except TypeError as exc:
+                raise PackageError(f"test {c.name!r}: {exc} to the sandbox", c.filename, c.lineno) from None
         if not cases:
             raise PackageError("defines no test cases", self.path / "tests.py")
         return cases
@@ -118,7 +123,7 @@ class Exercise:
         args, kwargs = copy_arguments(c.args), copy_arguments(c.kwargs)
         try:
             result = getattr(self.reference, self.function)(*args, **kwargs)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             line = _author_line(exc, self.path / "reference.py")
             raise PackageError(
                 f"reference raised {type(exc).__name__}: {exc} on test {c.name!r} (tests.py line {c.lineno})",
@@ -156,15 +161,12 @@ def _call_author_code(func, args: tuple, path: Path) -> Any:
         return func(*args)
     except PackageError:
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise PackageError(f"{type(exc).__name__}: {exc}", path, _author_line(exc, path)) from None
 
 
 def _load_module(path: Path, name: str) -> types.ModuleType:
-    try:
-        source = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise PackageError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path) from None
+    source = read_utf8(path)
     module = types.ModuleType(name)
     module.__file__ = str(path)
     try:
@@ -172,9 +174,18 @@ def _load_module(path: Path, name: str) -> types.ModuleType:
         exec(code, module.__dict__)
     except SyntaxError as exc:
         raise PackageError(f"syntax error: {exc.msg}", path, exc.lineno) from None
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise PackageError(f"{type(exc).__name__} while loading: {exc}", path, _author_line(exc, path)) from None
     return module
+
+
+def read_utf8(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PackageError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path, line) from None
 
 
 def package_version(path: Path) -> str:
@@ -218,7 +229,7 @@ def load_exercise(path: Path | str) -> Exercise:
             raise PackageError(f"missing file {name}", path / name)
     toml_path = path / "exercise.toml"
     try:
-        meta = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        meta = tomllib.loads(read_utf8(toml_path))
     except tomllib.TOMLDecodeError as exc:
         # tomllib's messages end with "(at line L, column C)".
         line = getattr(exc, "lineno", None)
@@ -228,8 +239,6 @@ def load_exercise(path: Path | str) -> Exercise:
             except ValueError:
                 line = None
         raise PackageError(f"invalid TOML: {exc}", toml_path, line) from None
-    except UnicodeDecodeError:
-        raise PackageError("not UTF-8", toml_path) from None
 
     slug = _field(meta, "slug", str, toml_path)
     if slug != path.name:

@@ -46,8 +46,9 @@ class SandboxError(RuntimeError):
 
 @dataclass
 class Limits:
-    wall_seconds: float = 2.0
-    cpu_seconds: float = 2.0
+    step_seconds: float = 2.0  # wall-clock limit for the import and for each test
+    step_cpu_seconds: float = 2.0  # CPU limit (all threads) for the import and for each test
+    wall_seconds: float = 20.0  # ceiling for the whole job
     memory_mb: int = 256
     processes: int = 32
     tmp_bytes: int = 16 << 20
@@ -398,7 +399,7 @@ class Sandbox:
         job_limits = {
             "uid": self.uid,
             "address_space": (limits.memory_mb + 1024) << 20,  # NumPy maps ~0.6 GiB it never touches
-            "cpu_seconds": max(1, int(limits.cpu_seconds + 1)),
+            "cpu_seconds": max(1, int(limits.wall_seconds + 1)),
             "file_size": limits.file_size,
             "processes": limits.processes,
             "tmp_bytes": limits.tmp_bytes,
@@ -430,6 +431,9 @@ class Sandbox:
         writing = memoryview(payload)
         exit_message = None
         deadline = start + limits.wall_seconds
+        # Each test (and the import) gets its own budget, restarted at every "start" frame.
+        # A forged frame can only stretch a job up to the overall deadline.
+        step_deadline, step_cpu = start + limits.step_seconds, cpu_start
         poller = select.poll()
         poller.register(out_r, select.POLLIN)
         poller.register(log_r, select.POLLIN)
@@ -443,11 +447,11 @@ class Sandbox:
 
         while exit_message is None or open_fds:
             now = time.monotonic()
-            if now >= deadline and exit_message is None:
-                kill("wall")
-                deadline = now + 5  # time for the zygote to report the exit
-            if (self.job_cgroup.cpu_ns() - cpu_start) / 1e9 > limits.cpu_seconds and exit_message is None:
-                kill("cpu")
+            if exit_message is None and run.killed is None:
+                if now >= min(deadline, step_deadline):
+                    kill("wall")
+                elif (self.job_cgroup.cpu_ns() - step_cpu) / 1e9 > limits.step_cpu_seconds:
+                    kill("cpu")
             if now > start + limits.wall_seconds + 10:
                 self._stop_process()
                 raise SandboxError("the sandbox did not report the end of a job")
@@ -494,9 +498,14 @@ class Sandbox:
                             continue
                         if run.protocol_error is None:
                             try:
-                                run.frames.extend(reader.feed(chunk))
+                                frames = reader.feed(chunk)
                             except jail.WireError as exc:
                                 run.protocol_error = str(exc)
+                                continue
+                            run.frames.extend(frames)
+                            if any(f[0].get("event") in ("start", "loaded") for f in frames):
+                                step_deadline = time.monotonic() + limits.step_seconds
+                                step_cpu = self.job_cgroup.cpu_ns()
         if in_w != -1:
             os.close(in_w)
         run.wall_ms = (time.monotonic() - start) * 1000
