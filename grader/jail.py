@@ -17,7 +17,8 @@ When the job (pid 1) exits, the kernel kills every process left in its namespace
 
 The wire format is shared with the trusted side (grader/sandbox.py imports the codec
 from here): frames of ``u32 header length, JSON header, u32 blob count, (u64 length,
-bytes) * count``; arrays travel as ``.npy`` bytes written and read without pickle.
+bytes) * count``; an array travels as its raw bytes with its dtype and shape in the
+header, and is accepted only if the dtype is a plain number type and the sizes agree.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import traceback
 
 MAX_HEADER = 1 << 20
 MAX_BLOB = 64 << 20
+NUMERIC_KINDS = "biuf"  # bool, signed, unsigned, float: what answers and inputs are made of
 SUBMISSION_FILENAME = "submission.py"
 CGROUP_DIR = "/run/stride-cgroup"  # the job cgroup's procs files, one per controller
 
@@ -54,14 +56,14 @@ class WireError(Exception):
 
 
 def encode_value(value, blobs: list):
-    """Turn arguments or results into JSON plus a list of .npy blobs."""
+    """Turn arguments or results into JSON plus a list of raw array blobs."""
     import numpy as np
 
     if isinstance(value, np.ndarray):
-        buffer = io.BytesIO()
-        np.save(buffer, value, allow_pickle=False)
-        blobs.append(buffer.getvalue())
-        return {"__nd__": len(blobs) - 1}
+        if value.dtype.kind not in NUMERIC_KINDS:
+            raise TypeError(f"cannot send an array of dtype {value.dtype}")
+        blobs.append(np.ascontiguousarray(value).tobytes())
+        return {"__nd__": len(blobs) - 1, "dtype": value.dtype.str, "shape": list(value.shape)}
     if isinstance(value, np.generic):
         return encode_value(value.item(), blobs)
     if isinstance(value, tuple):
@@ -75,21 +77,37 @@ def encode_value(value, blobs: list):
     raise TypeError(f"cannot send a {type(value).__name__}")
 
 
-def decode_value(value, blobs: list):
+def _decode_array(spec: dict, blobs: list):
+    """Raw bytes plus a dtype and shape, checked before use: plain numbers, never objects."""
     import numpy as np
+
+    index, dtype, shape = spec.get("__nd__"), spec.get("dtype"), spec.get("shape")
+    if not isinstance(index, int) or not 0 <= index < len(blobs):
+        raise WireError("array reference out of range")
+    if not isinstance(dtype, str) or not isinstance(shape, list) or len(shape) > 32:
+        raise WireError("malformed array description")
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n < 1 << 40 for n in shape):
+        raise WireError("malformed array shape")
+    try:
+        kind = np.dtype(dtype)
+    except (TypeError, ValueError):
+        raise WireError("unknown dtype") from None
+    if kind.kind not in NUMERIC_KINDS or kind.str != dtype:
+        raise WireError(f"dtype {dtype} is not a plain numeric type")
+    count = 1
+    for n in shape:
+        count *= n
+    if count * kind.itemsize != len(blobs[index]):
+        raise WireError("array data does not match its shape")
+    # A private, writable copy: the receiver may modify it.
+    return np.frombuffer(blobs[index], dtype=kind).reshape(shape).copy()
+
+
+def decode_value(value, blobs: list):
 
     if isinstance(value, dict):
         if "__nd__" in value:
-            index = value["__nd__"]
-            if not isinstance(index, int) or not 0 <= index < len(blobs):
-                raise WireError("array reference out of range")
-            try:
-                array = np.load(io.BytesIO(blobs[index]), allow_pickle=False)
-            except Exception as exc:  # a malformed .npy is a protocol error, not a crash here
-                raise WireError(f"malformed array: {exc}") from None
-            if not isinstance(array, np.ndarray):
-                raise WireError("array blob is not an array")
-            return array
+            return _decode_array(value, blobs)
         if "__tuple__" in value:
             return tuple(decode_value(v, blobs) for v in value["__tuple__"])
         if "__dict__" in value:
