@@ -104,7 +104,6 @@ def _decode_array(spec: dict, blobs: list):
 
 
 def decode_value(value, blobs: list):
-
     if isinstance(value, dict):
         if "__nd__" in value:
             return _decode_array(value, blobs)

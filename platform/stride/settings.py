@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from stride import broker
+from grader import broker
 from stride.env import ImproperlyConfigured, env_bool, env_int, env_list, env_str
 
 # platform/stride/settings.py -> the repository root.
@@ -105,7 +105,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache -----------------------------------------------------------------------
 # REDIS_URL (for example redis://127.0.0.1:6379/0) selects Redis as broker and cache;
-# unset or empty gives the embedded broker (stride.broker) and a per-process cache.
+# unset or empty gives the embedded broker (grader.broker) and a per-process cache.
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:

@@ -54,8 +54,8 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, l
 
 
 def is_embedded_broker(conf: object) -> bool:
-    """Whether the app's broker is the embedded filesystem broker (stride.broker)."""
-    from stride import broker
+    """Whether the app's broker is the embedded filesystem broker (grader.broker)."""
+    from grader import broker
 
     url = str(getattr(conf, "broker_url", "") or "")
     return getattr(conf, "broker_transport", None) == broker.TRANSPORT or url.startswith("filesystem:")

@@ -10,9 +10,10 @@ import os
 import sys
 from pathlib import Path
 
-_PLATFORM_DIR = str(Path(__file__).resolve().parents[1])
-if _PLATFORM_DIR not in sys.path:
-    sys.path.insert(0, _PLATFORM_DIR)
+# platform/ for the project, the repository root for the grader package it uses.
+for _folder in (Path(__file__).resolve().parents[2], Path(__file__).resolve().parents[1]):
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stride.settings")
 

@@ -1,4 +1,4 @@
-"""The embedded broker (stride.broker): real queue semantics across processes."""
+"""The embedded broker (grader.broker): real queue semantics across processes."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from pathlib import Path
 
 from kombu import Connection, Consumer, Producer, Queue
 
-from stride import broker
+from grader import broker
 
 CONSUMER = """
 import json, sys
 from pathlib import Path
 from queue import Empty
 from kombu import Connection
-from stride import broker
+from grader import broker
 
 options = broker.transport_options(Path(sys.argv[1]))
 queue = sys.argv[2]

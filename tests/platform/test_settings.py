@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from stride import broker
+from grader import broker
 
 SHOW = """
 import json

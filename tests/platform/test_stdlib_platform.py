@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
-from stride import broker
+from grader import broker
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"]).resolve()
 

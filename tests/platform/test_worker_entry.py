@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from stride import broker
+from grader import broker
 from stride.worker import celery_argv, is_embedded_broker, parse_args
 
 REDIS = SimpleNamespace(broker_url="redis://127.0.0.1:6379/0", broker_transport=None, task_default_queue="default")

@@ -27,7 +27,7 @@ from kombu.transport import filesystem, virtual
 from kombu.utils.json import dumps, loads
 
 #: Value for Celery's ``broker_transport`` setting that selects this transport.
-TRANSPORT = "stride.broker:FilesystemTransport"
+TRANSPORT = "grader.broker:FilesystemTransport"
 #: The broker URL used together with :data:`TRANSPORT`.
 URL = "filesystem://localhost/"
 
