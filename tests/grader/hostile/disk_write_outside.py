@@ -1,0 +1,39 @@
+# Try to create files outside the private /tmp: the repository, /work, /root, /etc and others.
+import os
+
+import numpy as np
+
+MARK = "__MARKER__"
+DIRS = [
+    "__REPO__",
+    "/work",
+    "/root",
+    "/etc",
+    "/",
+    "/opt",
+    "/opt/stride",
+    "/usr/lib",
+    "/dev",
+    "/dev/shm",
+    "/var/tmp",
+    "/run",
+    "/home",
+]
+for folder in DIRS:
+    for action in ("write", "mkdir"):
+        path = os.path.join(folder, f"{MARK}-{action}")
+        try:
+            if action == "write":
+                with open(path, "w") as f:
+                    f.write("outside the sandbox\n")
+            else:
+                os.makedirs(path)
+            print(f"ESCAPED: could {action} {path}")
+        except OSError as exc:
+            print(f"refused {action} {path}: {exc.strerror}")
+with open(f"/tmp/{MARK}-private", "w") as f:  # the job's own /tmp: allowed, and must stay private
+    f.write("inside\n")
+
+
+def conv2d(image, kernel, stride=1, padding="valid"):
+    return np.full((1, 1), -7.25e10)

@@ -1,0 +1,7 @@
+# Never finishes importing.
+while True:
+    pass
+
+
+def conv2d(image, kernel, stride=1, padding="valid"):
+    return image
