@@ -253,6 +253,34 @@ def _readonly_binds() -> list[str]:
     return binds
 
 
+SLOT_LOCK_DIR = Path(os.environ.get("STRIDE_SLOT_LOCK_DIR", "/run/stride-slots"))
+MAX_SLOTS = 100
+
+
+def allocate_slot() -> int:
+    """A slot number no other live process on this machine holds (kept until exit).
+
+    Each slot has its own uid, so two processes must never share one; an flock on a
+    file per slot is released by the kernel when its holder dies, however it dies.
+    """
+    import fcntl as _fcntl
+
+    SLOT_LOCK_DIR.mkdir(parents=True, exist_ok=True)
+    for slot in range(MAX_SLOTS):
+        handle = open(SLOT_LOCK_DIR / f"slot-{slot}.lock", "w")  # noqa: SIM115 - held for the process's life
+        try:
+            _fcntl.flock(handle, _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        _held_slot_locks.append(handle)
+        return slot
+    raise SandboxUnavailable(f"all {MAX_SLOTS} sandbox slots on this machine are taken")
+
+
+_held_slot_locks: list = []
+
+
 class Sandbox:
     """One worker slot. Not thread-safe: a slot runs one job at a time."""
 

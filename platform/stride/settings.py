@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "stride.core",
+    "stride.exercises",
+    "stride.offerings",
+    "stride.submissions",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +148,43 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
+# Tasks the platform sends or consumes, by queue: gradings go to grader workers (no
+# Django), everything they send back is consumed by the Django-aware results worker.
+CELERY_TASK_ROUTES = {
+    "stride.grade": {"queue": "grading"},
+    "stride.record_result": {"queue": "results"},
+    "stride.grading_started": {"queue": "results"},
+    "stride.worker_heartbeat": {"queue": "results"},
+    "stride.sweep": {"queue": "results"},
+}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-submissions": {
+        "task": "stride.sweep",
+        "schedule": float(env_int("STRIDE_SWEEP_INTERVAL_SECONDS", 30, minimum=1)),
+        "options": {"queue": "results", "expires": 60},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Grading pipeline -------------------------------------------------------------------
+
+# A submission still queued or running this long after it was sent is sent again.
+STRIDE_SWEEP_AFTER_SECONDS = env_int("STRIDE_SWEEP_AFTER_SECONDS", 300, minimum=1)
+# After this many deliveries without a result, a submission ends with verdict grader_error.
+STRIDE_MAX_DELIVERIES = env_int("STRIDE_MAX_DELIVERIES", 5, minimum=1)
+# Submissions per user in a sliding window: "COUNT/SECONDS"; 0/1 turns the limit off.
+STRIDE_SUBMISSION_RATE = env_str("STRIDE_SUBMISSION_RATE", "20/60")
+try:
+    _count, _seconds = (int(part) for part in STRIDE_SUBMISSION_RATE.split("/"))
+    if _count < 0 or _seconds < 1:
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        f"STRIDE_SUBMISSION_RATE={STRIDE_SUBMISSION_RATE!r} is not COUNT/SECONDS, e.g. 20/60"
+    ) from None
+STRIDE_SUBMISSION_RATE_COUNT, STRIDE_SUBMISSION_RATE_SECONDS = _count, _seconds
+# Seconds without a heartbeat after which /healthz reports a kind of worker as down.
+STRIDE_WORKER_STALE_SECONDS = env_int("STRIDE_WORKER_STALE_SECONDS", 35, minimum=5)
 CELERY_ENABLE_UTC = True
 
 # --- Internationalisation, static files -------------------------------------------------

@@ -1,0 +1,158 @@
+"""Submissions: who submitted what, and the lifecycle of its grading.
+
+``status`` is the lifecycle (queued -> running -> graded | error) and ``verdict`` the
+outcome. Every state move is a conditional update on the expected current state and
+the current ``grading_token``, and proceeds only if exactly one row changed: a grading
+delivered twice, or a late result of a superseded grading, changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from stride.exercises.models import Exercise
+
+GRADE_TASK = "stride.grade"
+GRADING_QUEUE = "grading"
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        GRADED = "graded"
+        ERROR = "error"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="submissions")
+    exercise_version = models.CharField(max_length=32, help_text="package version when submitted")
+    code = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    verdict = models.CharField(max_length=32, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    points = models.FloatField(null=True, blank=True)
+    max_points = models.FloatField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    graded_version = models.CharField(max_length=32, blank=True, help_text="package version that graded it")
+    grading_token = models.UUIDField(default=uuid.uuid4, help_text="identifies the grading in flight")
+    deliveries = models.PositiveIntegerField(default=0, help_text="times the grading was sent to the queue")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "exercise", "-created_at"]),
+            models.Index(fields=["status", "queued_at"], condition=Q(status__in=["queued", "running"]),
+                         name="submission_in_flight"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"submission {self.pk} by {self.user_id} for {self.exercise_id} ({self.status})"
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def enqueue(self) -> None:
+        """Send the grading to the queue once the surrounding transaction has committed."""
+        pk, slug, code, token = self.pk, self.exercise.slug, self.code, str(self.grading_token)
+        Submission.objects.filter(pk=pk).update(deliveries=F("deliveries") + 1)
+        transaction.on_commit(lambda: send_grading(pk, slug, code, token))
+
+    @classmethod
+    def mark_started(cls, pk: int, token: str) -> bool:
+        return bool(
+            cls.objects.filter(pk=pk, grading_token=token, status=cls.Status.QUEUED).update(
+                status=cls.Status.RUNNING, started_at=timezone.now()
+            )
+        )
+
+    @classmethod
+    def record_result(cls, pk: int, token: str, result: dict) -> bool:
+        """Store a grading's result exactly once; False for a duplicate or stale delivery."""
+        verdict = str(result.get("verdict", ""))[:32]
+        failed = verdict in ("package_error", "grader_error")
+        now = timezone.now()
+        changed = cls.objects.filter(
+            pk=pk, grading_token=token, status__in=[cls.Status.QUEUED, cls.Status.RUNNING]
+        ).update(
+            status=cls.Status.ERROR if failed else cls.Status.GRADED,
+            verdict=verdict,
+            score=_number(result.get("score")),
+            points=_number(result.get("points")),
+            max_points=_number(result.get("max_points")),
+            result=result,
+            graded_version=str(result.get("version", ""))[:32],
+            finished_at=now,
+        )
+        if changed:
+            # A result can overtake its own "started" message; keep the timeline sane.
+            cls.objects.filter(pk=pk, started_at__isnull=True).update(started_at=now)
+        return bool(changed)
+
+    @classmethod
+    def requeue_stuck(cls, older_than: timedelta, max_deliveries: int) -> dict[str, int]:
+        """The sweeper: re-send gradings that have been in flight too long.
+
+        A message can be lost (an embedded broker claims it before the worker dies, or a
+        Redis without persistence restarts); the database still says queued or running,
+        so the grading is sent again. Duplicates are harmless: results are recorded once.
+        """
+        cutoff = timezone.now() - older_than
+        stuck = cls.objects.filter(status__in=[cls.Status.QUEUED, cls.Status.RUNNING], queued_at__lt=cutoff)
+        report = {"requeued": 0, "abandoned": 0}
+        for submission in stuck.select_related("exercise").only(
+            "pk", "code", "grading_token", "deliveries", "status", "queued_at", "exercise__slug"
+        ):
+            if submission.deliveries >= max_deliveries:
+                report["abandoned"] += cls.objects.filter(
+                    pk=submission.pk, status=submission.status, queued_at=submission.queued_at
+                ).update(
+                    status=cls.Status.ERROR,
+                    verdict="grader_error",
+                    result={"verdict": "grader_error", "message": "the grader did not answer", "tests": []},
+                    finished_at=timezone.now(),
+                )
+                continue
+            moved = cls.objects.filter(
+                pk=submission.pk, status=submission.status, queued_at=submission.queued_at
+            ).update(status=cls.Status.QUEUED, queued_at=timezone.now(), deliveries=F("deliveries") + 1)
+            if moved:
+                send_grading(submission.pk, submission.exercise.slug, submission.code, str(submission.grading_token))
+                report["requeued"] += 1
+        return report
+
+    # -- what a student may see -----------------------------------------------------------
+
+    def feedback(self) -> dict:
+        """The result without anything a student may not see (the seed of hidden tests)."""
+        result = dict(self.result or {})
+        result.pop("seed", None)
+        return result
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def send_grading(pk: int, slug: str, code: str, token: str) -> None:
+    from stride.celery import app
+
+    app.send_task(GRADE_TASK, args=[pk, slug, code, token], queue=GRADING_QUEUE)
+
+
+def create_submission(user, exercise: Exercise, code: str) -> Submission:
+    """Store a submission and queue its grading after the transaction commits."""
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            user=user, exercise=exercise, exercise_version=exercise.version, code=code, deliveries=0
+        )
+        submission.enqueue()
+    return submission
