@@ -266,6 +266,7 @@ def grade_submission(
             blobs,
             limits,
         )
+        run.frames = checked_frames(run)
         if not run.frames:
             raise SandboxError(f"the job produced nothing; sandbox log: {run.log[-500:]!r}")
         stdout += run.log.decode("utf-8", errors="replace")
@@ -306,7 +307,7 @@ def grade_submission(
                     if cases[case_index].visible and exercise.returns == "array":
                         outcome.update(_pictures(expected[case_index], value))
                     outcomes[case_index] = outcome
-                except (jail.WireError, TypeError, ValueError) as exc:
+                except (jail.WireError, TypeError, ValueError, AttributeError, RecursionError) as exc:
                     outcomes[case_index] = {
                         "verdict": "crashed",
                         "message": f"unreadable result: {exc}",
@@ -338,6 +339,46 @@ def grade_submission(
         result["message"] = "all tests passed" if not failed else f"{failed} of {len(tests)} tests failed"
     result["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
     return result
+
+
+EVENTS = {"loading", "syntax_error", "load_error", "missing_function", "loaded", "start", "result", "error", "done"}
+
+
+def _is_text_map(value: Any, keys: tuple[str, ...]) -> bool:
+    return isinstance(value, dict) and all(isinstance(value.get(k, ""), str) for k in keys)
+
+
+def _frame_ok(header: dict) -> bool:
+    """Whether a frame has the shape the harness writes; the job may have forged it."""
+    event = header.get("event")
+    if not isinstance(event, str) or event not in EVENTS:
+        return False
+    if "test" in header and (not isinstance(header["test"], int) or isinstance(header["test"], bool)):
+        return False
+    if event in ("error", "load_error"):
+        error = header.get("error")
+        return (
+            _is_text_map(error, ("type", "message"))
+            and isinstance(error.get("traceback", []), list)
+            and all(isinstance(line, str) for line in error.get("traceback", []))
+        )
+    if event == "result":
+        info = header.get("info")
+        return (
+            isinstance(info, dict) and all(isinstance(k, str) for k in info) and _is_text_map(info, ("type", "dtype"))
+        )
+    if event == "syntax_error":
+        return all(header.get(k) is None or isinstance(header.get(k), int) for k in ("line", "column"))
+    return True
+
+
+def checked_frames(run: RawRun) -> list:
+    """The frames up to the first malformed one; a malformed frame is a protocol error."""
+    for position, (header, _) in enumerate(run.frames):
+        if not _frame_ok(header):
+            run.protocol_error = run.protocol_error or "malformed frame"
+            return run.frames[:position]
+    return run.frames
 
 
 def _json_array(value: Any) -> list | None:

@@ -142,12 +142,23 @@ class FrameReader:
 
     def __init__(self) -> None:
         self.buffer = bytearray()
+        self.error: str | None = None  # set at the first malformed frame; nothing is parsed after it
 
     def feed(self, chunk: bytes) -> list[tuple[dict, list]]:
+        """The complete frames in ``chunk``, up to the first malformed one (see ``error``)."""
+        if self.error is not None:
+            return []
         self.buffer += chunk
         frames = []
         while True:
-            frame = self._take()
+            try:
+                frame = self._take()
+            except WireError as exc:
+                self.error = str(exc)
+                return frames
+            except (RecursionError, MemoryError, ValueError, TypeError):  # hostile JSON, e.g. nested 100k deep
+                self.error = "frame header could not be parsed"
+                return frames
             if frame is None:
                 return frames
             frames.append(frame)
@@ -634,11 +645,11 @@ def zygote_main(control_fd: int) -> None:
         else:
             code = os.WEXITSTATUS(status)
             reply = {"event": "exit", "code": code} if code < 128 else {"event": "exit", "signal": code - 128}
-        try:
-            while os.waitpid(-1, os.WNOHANG)[0] > 0:
-                pass
-        except ChildProcessError:
-            pass
+        # Reap everything before answering (a killed keeper leaves its job to us), so
+        # no zombie of this job is left when the next one starts.
+        with contextlib.suppress(ChildProcessError):
+            while True:
+                os.waitpid(-1, 0)
         control.send(json.dumps(reply).encode())
 
 

@@ -448,103 +448,114 @@ class Sandbox:
         for fd in (in_r, out_w, log_w):
             os.close(fd)
 
-        payload = jail.encode_frame(request, blobs)
-        run = RawRun()
-        reader = jail.FrameReader()
-        result_bytes = 0
-        log_kept = bytearray()
-        open_fds = {out_r, log_r}
-        for fd in (in_w, out_r, log_r):
-            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
-        writing = memoryview(payload)
-        exit_message = None
-        deadline = start + limits.wall_seconds
-        # Each test (and the import) gets its own budget, restarted at every "start" frame.
-        # A forged frame can only stretch a job up to the overall deadline.
-        step_deadline, step_cpu = start + limits.step_seconds, cpu_start
-        poller = select.poll()
-        poller.register(out_r, select.POLLIN)
-        poller.register(log_r, select.POLLIN)
-        poller.register(self.control, select.POLLIN)
-        poller.register(in_w, select.POLLOUT)
+        ours = {in_w, out_r, log_r}
+        try:
+            payload = jail.encode_frame(request, blobs)
+            run = RawRun()
+            reader = jail.FrameReader()
+            result_bytes = 0
+            log_kept = bytearray()
+            open_fds = {out_r, log_r}
+            for fd in (in_w, out_r, log_r):
+                fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+            writing = memoryview(payload)
+            exit_message = None
+            deadline = start + limits.wall_seconds
+            # Each test (and the import) gets its own budget, restarted at every "start" frame.
+            # A forged frame can only stretch a job up to the overall deadline.
+            step_deadline, step_cpu = start + limits.step_seconds, cpu_start
+            poller = select.poll()
+            poller.register(out_r, select.POLLIN)
+            poller.register(log_r, select.POLLIN)
+            poller.register(self.control, select.POLLIN)
+            poller.register(in_w, select.POLLOUT)
 
-        def kill(reason: str) -> None:
-            if run.killed is None:
-                run.killed = reason
-            self.job_cgroup.kill_all()
+            def kill(reason: str) -> None:
+                if run.killed is None:
+                    run.killed = reason
+                self.job_cgroup.kill_all()
 
-        while exit_message is None or open_fds:
-            now = time.monotonic()
-            if exit_message is None and run.killed is None:
-                if now >= min(deadline, step_deadline):
-                    kill("wall")
-                elif (self.job_cgroup.cpu_ns() - step_cpu) / 1e9 > limits.step_cpu_seconds:
-                    kill("cpu")
-            if now > start + limits.wall_seconds + 10:
-                self._stop_process()
-                raise SandboxError("the sandbox did not report the end of a job")
-            for fd, _event in poller.poll(50):
-                if fd == in_w:
-                    try:
-                        written = os.write(in_w, writing[: 1 << 16])
-                        writing = writing[written:]
-                    except BlockingIOError:
-                        continue
-                    except BrokenPipeError:
-                        writing = memoryview(b"")
-                    if not writing:
-                        poller.unregister(in_w)
-                        os.close(in_w)
-                        in_w = -1
-                elif fd == self.control.fileno():
-                    data = self.control.recv(65536)
-                    if not data:
-                        self._stop_process()
-                        raise SandboxError("the zygote died during a job")
-                    exit_message = json.loads(data)
-                    poller.unregister(self.control)
-                else:
-                    try:
-                        chunk = os.read(fd, 1 << 16)
-                    except BlockingIOError:
-                        continue
-                    if not chunk:
-                        poller.unregister(fd)
-                        open_fds.discard(fd)
-                        os.close(fd)
-                        continue
-                    if fd == log_r:
-                        run.log_total += len(chunk)
-                        if len(log_kept) < limits.log_kept:
-                            log_kept += chunk[: limits.log_kept - len(log_kept)]
-                        if run.log_total > limits.log_bytes:
-                            kill("output")
-                    else:
-                        result_bytes += len(chunk)
-                        if result_bytes > limits.result_bytes:
-                            kill("result")
+            while exit_message is None or open_fds:
+                now = time.monotonic()
+                if exit_message is None and run.killed is None:
+                    if now >= min(deadline, step_deadline):
+                        kill("wall")
+                    elif (self.job_cgroup.cpu_ns() - step_cpu) / 1e9 > limits.step_cpu_seconds:
+                        kill("cpu")
+                if now > start + limits.wall_seconds + 10:
+                    self._stop_process()
+                    raise SandboxError("the sandbox did not report the end of a job")
+                for fd, _event in poller.poll(50):
+                    if fd == in_w:
+                        try:
+                            written = os.write(in_w, writing[: 1 << 16])
+                            writing = writing[written:]
+                        except BlockingIOError:
                             continue
-                        if run.protocol_error is None:
-                            try:
-                                frames = reader.feed(chunk)
-                            except jail.WireError as exc:
-                                run.protocol_error = str(exc)
+                        except BrokenPipeError:
+                            writing = memoryview(b"")
+                        if not writing:
+                            poller.unregister(in_w)
+                            os.close(in_w)
+                            ours.discard(in_w)
+                    elif fd == self.control.fileno():
+                        data = self.control.recv(65536)
+                        if not data:
+                            self._stop_process()
+                            raise SandboxError("the zygote died during a job")
+                        exit_message = json.loads(data)
+                        poller.unregister(self.control)
+                    else:
+                        try:
+                            chunk = os.read(fd, 1 << 16)
+                        except BlockingIOError:
+                            continue
+                        if not chunk:
+                            poller.unregister(fd)
+                            open_fds.discard(fd)
+                            os.close(fd)
+                            ours.discard(fd)
+                            continue
+                        if fd == log_r:
+                            run.log_total += len(chunk)
+                            if len(log_kept) < limits.log_kept:
+                                log_kept += chunk[: limits.log_kept - len(log_kept)]
+                            if run.log_total > limits.log_bytes:
+                                kill("output")
+                        else:
+                            result_bytes += len(chunk)
+                            if result_bytes > limits.result_bytes:
+                                kill("result")
                                 continue
-                            run.frames.extend(frames)
-                            if any(f[0].get("event") in ("start", "loaded") for f in frames):
-                                step_deadline = time.monotonic() + limits.step_seconds
-                                step_cpu = self.job_cgroup.cpu_ns()
-        if in_w != -1:
-            os.close(in_w)
-        run.wall_ms = (time.monotonic() - start) * 1000
-        run.cpu_ms = (self.job_cgroup.cpu_ns() - cpu_start) / 1e6
-        run.log = bytes(log_kept)
-        run.exit_code = exit_message.get("code")
-        run.exit_signal = exit_message.get("signal")
-        run.memory_exceeded = self.job_cgroup.memory_exceeded()
-        # Nothing of the job may outlive it; the pid namespace makes this a formality.
-        self.job_cgroup.kill_all()
-        return run
+                            if run.protocol_error is None:
+                                frames = reader.feed(chunk)
+                                run.protocol_error = reader.error
+                                run.frames.extend(frames)
+                                if any(f[0].get("event") in ("start", "loaded") for f in frames):
+                                    step_deadline = time.monotonic() + limits.step_seconds
+                                    step_cpu = self.job_cgroup.cpu_ns()
+            run.wall_ms = (time.monotonic() - start) * 1000
+            run.cpu_ms = (self.job_cgroup.cpu_ns() - cpu_start) / 1e6
+            run.log = bytes(log_kept)
+            run.exit_code = exit_message.get("code")
+            run.exit_signal = exit_message.get("signal")
+            run.memory_exceeded = self.job_cgroup.memory_exceeded()
+            # Nothing of the job may outlive it; the pid namespace makes this a formality.
+            self.job_cgroup.kill_all()
+            return run
+        except (SandboxError, jail.WireError):
+            raise
+        except Exception as exc:
+            # Whatever went wrong, the job must not outlive this call, and a slot in an
+            # unknown state is replaced rather than reused.
+            with contextlib.suppress(Exception):
+                self.job_cgroup.kill_all()
+            self._stop_process()
+            raise SandboxError(f"supervising the job failed: {type(exc).__name__}: {exc}") from exc
+        finally:
+            for fd in ours:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
 
 # The zygote is started with -I (no environment, no user site); this tells it where NumPy is.
