@@ -4,8 +4,13 @@ import os
 import numpy as np
 
 MARK = "__MARKER__"
+# The project tree must not even be visible. (Creating it is no test: when the repository
+# lives under /tmp, the job's private /tmp would let a mkdir succeed harmlessly.)
+if os.path.exists("__REPO__"):
+    print("ESCAPED: the project tree __REPO__ is visible inside the sandbox")
+else:
+    print("refused: the project tree is not visible")
 DIRS = [
-    "__REPO__",
     "/work",
     "/root",
     "/etc",
