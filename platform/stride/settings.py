@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "stride.exercises",
     "stride.offerings",
     "stride.submissions",
+    "stride.api",
 ]
 
 MIDDLEWARE = [

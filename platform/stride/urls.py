@@ -1,11 +1,12 @@
 """Stride's URL configuration."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from stride.core import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("stride.api.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The JSON API: bearer tokens, exercises and submissions (see ``schema.py`` for the contract)."""
