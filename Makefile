@@ -71,12 +71,16 @@ $(INSTALLED): $(REQUIREMENTS) | $(PY)
 migrate: .venv
 	$(MANAGE) migrate --noinput
 
-# Development server on the embedded defaults (SQLite and the filesystem broker in var/).
-# Later: the workers join here, started by one supervising command.
-run: system-deps-run .venv
+# The whole platform in the foreground (stride/run.py): migrate and seed_demo, then web,
+# grading worker, results worker and beat, each line prefixed by its process; Ctrl-C stops
+# them all. Embedded defaults: SQLite and the filesystem broker in var/; REDIS_URL and
+# DATABASE_URL switch to servers. Grading needs root and bubblewrap: as root, bubblewrap
+# is installed when missing; otherwise stride.run starts the rest and says why it cannot grade.
+RUN_DEPS := $(if $(filter 0,$(shell id -u)),system-deps-run)
+
+run: $(RUN_DEPS) .venv
 	@export STRIDE_DEBUG="$${STRIDE_DEBUG:-1}"; \
-	$(MANAGE) migrate --noinput; \
-	exec $(MANAGE) runserver "0.0.0.0:$${PORT:-8000}"
+	exec $(PY) -m stride.run
 
 lint: .venv
 	$(RUFF) check .
