@@ -1,4 +1,6 @@
-# One image for every Stride process (web; workers join in later issues).
+# One image for every Stride process: web, grading worker, results worker, beat and the
+# one-shot setup (see docker-compose.yml). Everything runs as the unprivileged user
+# "stride" except the grading worker, which needs root in its container for the sandbox.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
