@@ -42,7 +42,7 @@ endef
 .PHONY: help run test lint fmt system-deps system-deps-run migrate bench-grader clean .venv
 
 help:
-	@echo "make run            start the platform on http://0.0.0.0:\$$PORT (default 8000)"
+	@echo "make run            migrate, seed_demo, then web, workers and beat on http://0.0.0.0:\$$PORT (default 8000)"
 	@echo "make test           lint, then the whole test suite"
 	@echo "make lint | fmt     check | fix lint and formatting (ruff)"
 	@echo "make system-deps    install missing system packages (bubblewrap, redis-server)"
