@@ -22,6 +22,7 @@ export PYTHONPATH := $(CURDIR)/platform$(if $(PYTHONPATH),:$(PYTHONPATH))
 # command:debian-package pairs.
 RUN_SYSTEM_DEPS := bwrap:bubblewrap
 TEST_SYSTEM_DEPS := bwrap:bubblewrap redis-server:redis-server
+BENCH_SYSTEM_DEPS := $(TEST_SYSTEM_DEPS) wrk:wrk
 
 # $(call system_deps,PAIRS): install the packages whose command is missing (root), or stop.
 define system_deps
@@ -39,13 +40,14 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
-.PHONY: help run test lint fmt system-deps system-deps-run migrate bench-grader clean .venv
+.PHONY: help run test lint fmt system-deps system-deps-run migrate bench bench-grader clean .venv
 
 help:
 	@echo "make run            migrate, seed_demo, then web, workers and beat on http://0.0.0.0:\$$PORT (default 8000)"
 	@echo "make test           lint, then the whole test suite"
 	@echo "make lint | fmt     check | fix lint and formatting (ruff)"
 	@echo "make system-deps    install missing system packages (bubblewrap, redis-server)"
+	@echo "make bench          pipeline benchmark on the real stack (gunicorn, Redis, grading workers)"
 	@echo "make bench-grader   grader benchmark"
 	@echo "make clean          remove .venv and var/"
 
@@ -96,6 +98,11 @@ test: system-deps .venv lint
 	@eval "$$($(PY) -m stride.services test-env)"; \
 	echo "tests: database $${DATABASE_URL:-sqlite (in memory)}, redis $${REDIS_URL:-none (embedded broker)}"; \
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The pipeline's figures (platform/stride/bench.py); BENCH_ARGS passes options, e.g. --burst 100.
+bench: .venv
+	@$(call system_deps,$(BENCH_SYSTEM_DEPS))
+	$(PY) -m stride.bench $(BENCH_ARGS)
 
 bench-grader: system-deps-run .venv
 	$(PY) -m grader.bench
