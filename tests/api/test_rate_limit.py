@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from stride.submissions.models import Submission
-from tests.api.conftest import SOLUTION
-from tests.api.support import Persona, assert_error
+from tests.api.conftest import SOLUTION, GradingQueue
+from tests.api.support import ApiClient, Persona, assert_error
 
 URL = "/api/exercises/conv2d/submissions"
 
@@ -96,3 +97,32 @@ def test_it_does_not_count_refused_submissions(student_a: Persona, exercise) -> 
     for _ in range(5):
         student_a.api.post_json(URL, {"code": None})
     assert submit(student_a).status_code == 202
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_holds_when_submissions_arrive_at_once(student_a: Persona, exercise, grading_queue: GradingQueue) -> None:
+    """Eight requests at once, each on its own database connection (as separate web processes
+    would be), for the last three places: exactly three get in (and are sent to the queue)."""
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serializes writers anyway; the row lock matters on PostgreSQL")
+    start = threading.Barrier(8)
+    statuses: list[int] = []
+
+    def one() -> None:
+        try:
+            api = ApiClient(student_a.api.token)
+            start.wait(timeout=10)
+            statuses.append(api.post_json(URL, {"code": SOLUTION}).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [202] * 3 + [429] * 5
+    assert Submission.objects.filter(user=student_a.user).count() == 3
+    assert len(grading_queue.drain()) == 3
