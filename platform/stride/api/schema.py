@@ -75,6 +75,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["username", "password"],
         "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+        "example": {"username": "student", "password": "the password"},
     },
     "Token": {
         "type": "object",
@@ -129,6 +130,7 @@ SCHEMAS: dict[str, Any] = {
                 ),
             }
         },
+        "example": {"code": "import numpy as np\n\n\ndef conv2d(image, kernel):\n    ...\n"},
     },
     "SubmissionAccepted": {
         "type": "object",
@@ -263,8 +265,9 @@ PARAMETERS: dict[str, Any] = {
         "name": "slug",
         "in": "path",
         "required": True,
-        "description": "the exercise's slug, e.g. conv2d",
+        "description": "the exercise's slug",
         "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]{1,50}$"},
+        "example": "conv2d",
     },
     "submission_id": {
         "name": "submission_id",
