@@ -75,7 +75,7 @@ def _throughput_worker(slot: int, seconds: float, queue: multiprocessing.Queue) 
     exercise = find_exercise("conv2d")
     code = (exercise.path / "solutions" / SOLUTIONS["conv2d"]).read_bytes()
     done = 0
-    with Sandbox(slot=slot) as sandbox:
+    with Sandbox(reaper=True) as sandbox:
         grade_submission(exercise, code, sandbox, seed=0)  # warm up
         queue.put(("ready", slot))
         start = time.perf_counter()
@@ -107,7 +107,7 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
     print(f"python {platform.python_version()}, numpy {__import__('numpy').__version__}")
     print(summary("bare `python3 -c 'import numpy'` process", bare_numpy_start(max(10, args.runs // 3))))
-    with Sandbox(slot=10) as sandbox:
+    with Sandbox(reaper=True) as sandbox:
         empty_jobs(sandbox, 5)
         empty = empty_jobs(sandbox, args.runs)
         print(summary("sandbox overhead (empty job, start to exit)", empty))

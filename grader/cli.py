@@ -26,7 +26,7 @@ def _grade(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"grader: no such file: {path}", file=sys.stderr)
         return EXIT_USAGE
-    with Sandbox() as sandbox:
+    with Sandbox(reaper=True) as sandbox:
         result = grade_submission(exercise, path.read_bytes(), sandbox, seed=args.seed)
     print(json.dumps(result, indent=2 if args.pretty else None))
     return 0
@@ -38,7 +38,7 @@ def _validate(args: argparse.Namespace) -> int:
     root = Path(args.root)
     slugs = args.slugs or [p.parent.name for p in sorted(root.glob("*/exercise.toml"))]
     failures = 0
-    with Sandbox() as sandbox:
+    with Sandbox(reaper=True) as sandbox:
         for slug in slugs:
             try:
                 exercise = find_exercise(slug, root)

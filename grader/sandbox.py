@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import errno
 import fcntl
 import json
 import os
@@ -119,6 +118,28 @@ class Cgroup:
 
     def child(self, name: str) -> Cgroup:
         return Cgroup({c: d / name for c, d in self.dirs.items()}, self.v2)
+
+    def remove_stale_siblings(self) -> int:
+        """Remove the slot cgroups of grader processes that died without closing them.
+
+        A slot's cgroup is named after its owner's pid; a SIGKILLed worker (for example
+        by Celery's hard time limit) cannot remove its own, so the next one does.
+        """
+        removed = 0
+        for path in self.dirs.values():
+            for stale in path.parent.glob("stride-slot-*-*"):
+                owner = stale.name.split("-")[2]
+                if stale == path or not owner.isdigit() or _alive(int(owner)):
+                    continue
+                for leaf in (stale / "job", stale / "zygote", stale):
+                    with contextlib.suppress(OSError):
+                        for pid in (leaf / "cgroup.procs").read_text().split():
+                            with contextlib.suppress(ProcessLookupError):
+                                os.kill(int(pid), signal.SIGKILL)
+                    with contextlib.suppress(OSError):
+                        leaf.rmdir()
+                removed += not stale.exists()
+        return removed
 
     def _write(self, controller: str, name: str, value) -> bool:
         try:
@@ -281,21 +302,40 @@ def allocate_slot() -> int:
 _held_slot_locks: list = []
 
 
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie has finished: only its exit status is left)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2 :].split()[0] != "Z"
+
+
 class Sandbox:
     """One worker slot. Not thread-safe: a slot runs one job at a time."""
 
-    def __init__(self, slot: int = 0, limits: Limits | None = None):
+    def __init__(self, slot: int | None = None, limits: Limits | None = None, reaper: bool = False):
+        """``slot`` picks the uid and cgroup; by default a free one is locked for this process.
+
+        ``reaper`` makes this process a child subreaper that reaps whatever the sandbox
+        leaves re-parented to it: right for a worker or a command line, wrong in a process
+        whose other children's exit statuses matter (it could reap them first).
+        """
         check_available()
+        slot = allocate_slot() if slot is None else slot
         self.slot = slot
         self.uid = UID_BASE + slot
         self.default_limits = limits or Limits()
         self.cgroup = Cgroup.for_slot(f"stride-slot-{os.getpid()}-{slot}")
         self.zygote_cgroup = self.cgroup.child("zygote")
         self.job_cgroup = self.cgroup.child("job")
+        self.cgroup.remove_stale_siblings()
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.zygote_pid: int | None = None
-        _become_subreaper()
+        self.reaper = reaper
+        if reaper:
+            _become_subreaper()
 
     # -- zygote lifecycle ---------------------------------------------------
 
@@ -542,6 +582,8 @@ class Sandbox:
             run.memory_exceeded = self.job_cgroup.memory_exceeded()
             # Nothing of the job may outlive it; the pid namespace makes this a formality.
             self.job_cgroup.kill_all()
+            if self.reaper:
+                reap_orphans({self.process.pid} if self.process else set())
             return run
         except (SandboxError, jail.WireError):
             raise
@@ -593,12 +635,18 @@ def _become_subreaper() -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
 
 
-def reap_orphans() -> None:
-    try:
-        while os.waitpid(-1, os.WNOHANG)[0] > 0:
-            pass
-    except ChildProcessError:
-        pass
-    except OSError as exc:
-        if exc.errno != errno.ECHILD:
-            raise
+def reap_orphans(own_children: set[int]) -> None:
+    """Reap processes re-parented to us (we are a subreaper), leaving our own children alone.
+
+    ``own_children`` are the pids subprocess.Popen waits for itself; reaping them here
+    would hide their exit status from it.
+    """
+    while True:
+        try:
+            info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return
+        if info is None or info.si_pid in own_children:
+            return
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(info.si_pid, 0)

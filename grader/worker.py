@@ -27,7 +27,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from grader import broker
 from grader.grade import GRADING_BUDGET_S, grade_submission
 from grader.package import EXERCISES_DIR, Exercise, PackageError, find_exercise, package_version
-from grader.sandbox import Sandbox, SandboxError, SandboxUnavailable, allocate_slot
+from grader.sandbox import Sandbox, SandboxError, SandboxUnavailable
 
 logger = logging.getLogger("grader.worker")
 
@@ -82,7 +82,7 @@ def sandbox() -> Sandbox:
     """This process's sandbox slot, started on first use and kept for the process's life."""
     global _sandbox
     if _sandbox is None:
-        _sandbox = Sandbox(slot=allocate_slot())
+        _sandbox = Sandbox(reaper=True)
         _sandbox.start()
     return _sandbox
 

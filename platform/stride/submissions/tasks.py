@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from stride.core.models import WorkerHeartbeat
 from stride.submissions.models import Submission
@@ -14,7 +15,16 @@ from stride.submissions.models import Submission
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="stride.record_result", acks_late=True, ignore_result=True)
+# A database hiccup is retried here rather than left to the sweeper (minutes later);
+# recording twice is harmless, as the update is conditional.
+@shared_task(
+    name="stride.record_result",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=8,
+)
 def record_result(submission_id: int, token: str, result: dict) -> None:
     if not Submission.record_result(submission_id, token, result):
         logger.info("ignored a duplicate or stale result for submission %s", submission_id)

@@ -98,7 +98,7 @@ def main() -> int:
         }
     )
     started = time.monotonic()
-    with Sandbox() as sandbox:
+    with Sandbox(reaper=True) as sandbox:
         for name in names:
             source = (HERE / f"{name}.py").read_text()
             code = source.replace("__MARKER__", marker).replace("__REPO__", repo).encode()
