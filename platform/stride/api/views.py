@@ -349,7 +349,9 @@ def submission(request: HttpRequest, submission_id: str) -> JsonResponse:
     """One submission with its grading feedback, for whoever may see it (404 for anyone else)."""
     found = None
     if ID.fullmatch(submission_id) and 0 < int(submission_id) <= MAX_ID:
-        found = Submission.objects.select_related("exercise").filter(pk=int(submission_id)).first()
+        # The status is polled often: skip the code (up to 64 KiB) and the ordering.
+        found = Submission.objects.select_related("exercise").defer("code").filter(pk=int(submission_id))[:1]
+        found = found[0] if found else None
     if found is None or not can_view(request.api_user, found):
         raise ApiError(404, "not_found", "no such submission")
     return JsonResponse(submission_detail(found))
