@@ -111,24 +111,7 @@ def test_it_documents_the_error_statuses_the_issue_names() -> None:
     assert {"202", "400", "401", "404", "413", "415", "429"} <= set(submit)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/",
-        "/api/nope",
-        "/api/token/",
-        "/api/exercises/",
-        "/api/exercises/conv2d/",
-        "/api/submissions",
-        "/api/a/b/c",
-    ],
-)
-@pytest.mark.parametrize("method", ["get", "post", "delete"])
-def test_it_answers_unknown_api_paths_with_a_json_404(db, path: str, method: str) -> None:
-    assert_error(getattr(ApiClient(), method)(path), 404, "not_found")
-
-
-def test_the_validator_refuses_an_undocumented_answer() -> None:
+def test_it_is_what_the_test_client_checks_answers_against() -> None:
     from django.http import JsonResponse
 
     with pytest.raises(AssertionError, match="not documented"):
