@@ -63,7 +63,7 @@ def postgres_url() -> str | None:
 class Stack:
     """Every process of the platform, each in its own process group, stopped on exit."""
 
-    def __init__(self, var: Path, grading_processes: int, web_workers: int):
+    def __init__(self, var: Path, grading_processes: int, web_workers: int, web_threads: int = 4):
         self.var = var
         self.processes: list[tuple[str, subprocess.Popen]] = []
         self.redis_port, self.web_port = free_port(), free_port()
@@ -81,7 +81,7 @@ class Stack:
         if database:
             self.env["DATABASE_URL"] = database
         self.database = "PostgreSQL" if database else "SQLite"
-        self.grading_processes, self.web_workers = grading_processes, web_workers
+        self.grading_processes, self.web_workers, self.web_threads = grading_processes, web_workers, web_threads
 
     def spawn(self, name: str, args: list[str], env: dict | None = None) -> None:
         log = open(self.var / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
@@ -104,7 +104,7 @@ class Stack:
         self.spawn("results", [PY, "-m", "stride.worker", "--queues", "results", "--name", "results",
                                "--concurrency", "2"])  # fmt: skip
         self.spawn("web", [PY, "-m", "gunicorn", "stride.wsgi", "--bind", f"127.0.0.1:{self.web_port}",
-                           "--workers", str(self.web_workers), "--worker-class", "gthread", "--threads", "4",
+                           "--workers", str(self.web_workers), "--worker-class", "gthread", "--threads", str(self.web_threads),
                            "--log-level", "warning"])  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -245,6 +245,24 @@ def cpu_by_part(stack: Stack) -> dict[str, float]:
     return parts
 
 
+def burst_report(stack: Stack, client: Client, count: int) -> None:
+    before = cpu_by_part(stack)
+    report = burst(stack, client, count, timeout=300)
+    after = cpu_by_part(stack)
+    print(
+        f"burst of {count}: submitted in {report['submitted_s']:.1f} s, all graded after "
+        f"{report['drained_s']:.1f} s: {report['throughput']:.1f} gradings/s, lost {report['lost']}"
+    )
+    print(summary("  queue wait (created -> started)", report["queue_wait_ms"]))
+    print(summary("  grading (started -> recorded)", report["grading_ms"]))
+    used = {part: after[part] - before.get(part, 0.0) for part in after}
+    total = sum(used.values())
+    ranked = sorted(used.items(), key=lambda kv: -kv[1])
+    shares = ", ".join(f"{part} {seconds:.1f} ({seconds / total:.0%})" for part, seconds in ranked)
+    busy = total / report["drained_s"] / (os.cpu_count() or 1)
+    print(f"  CPU seconds during the burst: {shares}; the cores were {busy:.0%} busy")
+
+
 def status_load(stack: Stack, client: Client, submission_id: int, seconds: int) -> str:
     if shutil.which("wrk") is None:
         return "wrk is not installed (apt-get install wrk): status endpoint not measured"
@@ -275,11 +293,12 @@ def main() -> None:
     parser.add_argument("--status-seconds", type=int, default=10)
     parser.add_argument("--grading-processes", type=int, default=2)
     parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-threads", type=int, default=4)
     args = parser.parse_args()
     var = Path(tempfile.mkdtemp(prefix="stride-bench-"))
-    stack = Stack(var, args.grading_processes, args.web_workers)
+    stack = Stack(var, args.grading_processes, args.web_workers, args.web_threads)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
-    print(f"stack: gunicorn ({args.web_workers} workers x 4 threads), {args.grading_processes} grading processes, "
+    print(f"stack: gunicorn ({args.web_workers} workers x {args.web_threads} threads), {args.grading_processes} grading processes, "
           f"1 results worker (2 processes), Redis, {stack.database}; logs in {var}")  # fmt: skip
     threading.excepthook = lambda hook: None
     try:
@@ -297,19 +316,8 @@ def main() -> None:
         client.login("bench", "bench-pass")
         latency(client, 5)  # warm up every process
         print(summary("submit-to-graded at low load", latency(client, args.latency_runs)))
-        before = cpu_by_part(stack)
-        report = burst(stack, client, args.burst, timeout=300)
-        after = cpu_by_part(stack)
-        print(f"burst of {args.burst}: submitted in {report['submitted_s']:.1f} s, all graded after "
-              f"{report['drained_s']:.1f} s: {report['throughput']:.1f} gradings/s, lost {report['lost']}")  # fmt: skip
-        print(summary("  queue wait (created -> started)", report["queue_wait_ms"]))
-        print(summary("  grading (started -> recorded)", report["grading_ms"]))
-        used = {part: after[part] - before.get(part, 0.0) for part in after}
-        total = sum(used.values())
-        ranked = sorted(used.items(), key=lambda kv: -kv[1])
-        shares = ", ".join(f"{part} {seconds:.1f} ({seconds / total:.0%})" for part, seconds in ranked)
-        busy = total / report["drained_s"] / (os.cpu_count() or 1)
-        print(f"  CPU seconds during the burst: {shares}; the cores were {busy:.0%} busy")
+        if args.burst:
+            burst_report(stack, client, args.burst)
         last = client.submit(GOOD)
         wait_graded(client, last)
         print(f"{'status endpoint, 50 clients':38} {status_load(stack, client, last, args.status_seconds)}")
