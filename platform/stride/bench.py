@@ -103,8 +103,8 @@ class Stack:
         )
         self.spawn("results", [PY, "-m", "stride.worker", "--queues", "results", "--name", "results",
                                "--concurrency", "2"])  # fmt: skip
-        self.spawn("web", [PY, "-m", "gunicorn", "stride.wsgi", "--bind", f"127.0.0.1:{self.web_port}",
-                           "--workers", str(self.web_workers), "--worker-class", "gthread", "--threads", str(self.web_threads),
+        web = ["--workers", str(self.web_workers), "--worker-class", "gthread", "--threads", str(self.web_threads)]
+        self.spawn("web", [PY, "-m", "gunicorn", "stride.wsgi", "--bind", f"127.0.0.1:{self.web_port}", *web,
                            "--log-level", "warning"])  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -292,14 +292,17 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=500)
     parser.add_argument("--status-seconds", type=int, default=10)
     parser.add_argument("--grading-processes", type=int, default=2)
-    parser.add_argument("--web-workers", type=int, default=2)
-    parser.add_argument("--web-threads", type=int, default=4)
+    parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument("--web-threads", type=int, default=2)
     args = parser.parse_args()
     var = Path(tempfile.mkdtemp(prefix="stride-bench-"))
     stack = Stack(var, args.grading_processes, args.web_workers, args.web_threads)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
-    print(f"stack: gunicorn ({args.web_workers} workers x {args.web_threads} threads), {args.grading_processes} grading processes, "
-          f"1 results worker (2 processes), Redis, {stack.database}; logs in {var}")  # fmt: skip
+    print(
+        f"stack: gunicorn ({args.web_workers} workers x {args.web_threads} threads), "
+        f"{args.grading_processes} grading processes, 1 results worker (2 processes), Redis, {stack.database}; "
+        f"logs in {var}"
+    )
     threading.excepthook = lambda hook: None
     try:
         stack.start()
