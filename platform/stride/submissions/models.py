@@ -8,6 +8,8 @@ delivered twice, or a late result of a superseded grading, changes nothing.
 
 from __future__ import annotations
 
+import logging
+import math
 import uuid
 from datetime import timedelta
 
@@ -17,6 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from stride.exercises.models import Exercise
+
+logger = logging.getLogger(__name__)
 
 GRADE_TASK = "stride.grade"
 GRADING_QUEUE = "grading"
@@ -51,6 +55,7 @@ class Submission(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "exercise", "-created_at"]),
+            models.Index(fields=["user", "-created_at"], name="submission_rate_window"),
             models.Index(fields=["status", "queued_at"], condition=Q(status__in=["queued", "running"]),
                          name="submission_in_flight"),
         ]  # fmt: skip
@@ -64,7 +69,7 @@ class Submission(models.Model):
         """Send the grading to the queue once the surrounding transaction has committed."""
         pk, slug, code, token = self.pk, self.exercise.slug, self.code, str(self.grading_token)
         Submission.objects.filter(pk=pk).update(deliveries=F("deliveries") + 1)
-        transaction.on_commit(lambda: send_grading(pk, slug, code, token))
+        transaction.on_commit(lambda: send_after_commit(pk, slug, code, token))
 
     @classmethod
     def mark_started(cls, pk: int, token: str) -> bool:
@@ -139,13 +144,27 @@ class Submission(models.Model):
 
 
 def _number(value) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    """A finite number from the result, else None (NaN would make the API's JSON invalid)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
 
 
 def send_grading(pk: int, slug: str, code: str, token: str) -> None:
     from stride.celery import app
 
     app.send_task(GRADE_TASK, args=[pk, slug, code, token], queue=GRADING_QUEUE)
+
+
+def send_after_commit(pk: int, slug: str, code: str, token: str) -> None:
+    """Send a grading; a broker that is down must not fail the caller after its commit.
+
+    The row says queued, so the sweeper sends the grading again later.
+    """
+    try:
+        send_grading(pk, slug, code, token)
+    except Exception:
+        logger.exception("submission %s stored but not sent to the broker; the sweeper will send it", pk)
 
 
 def create_submission(user, exercise: Exercise, code: str) -> Submission:
