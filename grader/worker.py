@@ -107,7 +107,8 @@ def _start_sandbox(**_: object) -> None:
         raise
 
 
-@signals.worker_process_shutdown.connect
+@signals.worker_process_shutdown.connect  # a prefork child
+@signals.worker_shutdown.connect  # the solo pool grades in the main process
 def _stop_sandbox(**_: object) -> None:
     if _sandbox is not None:
         _sandbox.close()

@@ -44,3 +44,21 @@ def test_it_reads_the_concurrency_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("STRIDE_WORKER_CONCURRENCY", "3")
     args, _ = parse_args([])
     assert args.concurrency == 3
+
+
+def test_it_grades_in_one_process_without_a_pool_on_the_embedded_broker() -> None:
+    # The prefork parent polls a file broker in two-second turns: one process needs no pool.
+    args, extra = parse_args(["--concurrency", "1"])
+    assert "--pool=solo" in celery_argv(args, EMBEDDED, extra)
+
+
+def test_it_keeps_the_prefork_pool_with_redis_or_several_processes() -> None:
+    one, _ = parse_args(["--concurrency", "1"])
+    two, _ = parse_args(["--concurrency", "2"])
+    assert "--pool=prefork" in celery_argv(one, REDIS, [])
+    assert "--pool=prefork" in celery_argv(two, EMBEDDED, [])
+
+
+def test_it_lets_an_explicit_pool_win() -> None:
+    args, _ = parse_args(["--concurrency", "1", "--pool", "threads"])
+    assert "--pool=threads" in celery_argv(args, EMBEDDED, [])
