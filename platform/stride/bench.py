@@ -292,7 +292,7 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=500)
     parser.add_argument("--status-seconds", type=int, default=10)
     parser.add_argument("--grading-processes", type=int, default=2)
-    parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=2)
     args = parser.parse_args()
     var = Path(tempfile.mkdtemp(prefix="stride-bench-"))
