@@ -246,89 +246,88 @@ def grade_submission(
     expected = [None if c.check is not None else exercise.expected_output(c) for c in cases]
     outcomes: list[dict | None] = [None] * len(cases)
     stdout = ""
-    # Two phases: the visible tests, whose output the student sees, then the hidden ones in
-    # a job of their own whose output is dropped (it could print hidden inputs).
-    visible = [i for i, c in enumerate(cases) if c.visible]
-    hidden = [i for i, c in enumerate(cases) if not c.visible]
-    for pending, keep_output in ((visible, True), (hidden, False)):
-        if result["verdict"]:
+    pending = list(range(len(cases)))
+    # A job that dies during a test is restarted on the tests after it, so one infinite
+    # loop costs one test; the budget bounds a submission that hangs on every test.
+    while pending:
+        remaining = GRADING_BUDGET_S - (time.monotonic() - started)
+        if remaining < exercise.time_limit_s:
             break
-        # A job that dies during a test is restarted on the tests after it, so one infinite
-        # loop costs one test; the budget bounds a submission that hangs on every test.
-        while pending:
-            remaining = GRADING_BUDGET_S - (time.monotonic() - started)
-            if remaining < exercise.time_limit_s:
-                break
-            limits = Limits(
-                step_seconds=exercise.time_limit_s,
-                step_cpu_seconds=exercise.time_limit_s,
-                wall_seconds=remaining,
-                memory_mb=exercise.memory_limit_mb,
-            )
-            blobs: list = []
-            tests = jail.encode_value([(cases[i].args, cases[i].kwargs) for i in pending], blobs)
-            run = sandbox.run(
-                {"code": submission.code, "function": exercise.function, "tests": tests},
-                blobs,
-                limits,
-            )
-            run.frames = checked_frames(run)
-            if not run.frames:
-                raise SandboxError(f"the job produced nothing; sandbox log: {run.log[-500:]!r}")
-            if keep_output:
-                stdout += run.log.decode("utf-8", errors="replace")
-            events = {f[0].get("event") for f in run.frames}
-            if "loaded" not in events:
-                result.update(_load_failure(run, exercise.function))
-                break
-            started_test = None
-            for header, blob_list in run.frames:
-                event = header.get("event")
-                index = header.get("test")
-                if not isinstance(index, int) or not 0 <= index < len(pending):
-                    continue
-                case_index = pending[index]
-                if event == "start":
-                    started_test = case_index
-                elif event == "error":
-                    error = header.get("error") or {}
-                    text = f"{error.get('type', 'Exception')}: {error.get('message', '')}"
-                    trace = error.get("traceback") or []
-                    outcomes[case_index] = {
-                        "verdict": "exception",
-                        "message": text + ("\n" + "\n".join(trace) if trace else ""),
-                    }
-                    started_test = None
-                elif event == "result":
-                    try:
-                        value = jail.decode_value(header.get("value"), blob_list)
-                        after = jail.decode_value(header.get("inputs_after"), blob_list)
-                        outcome = compare(
-                            exercise,
-                            cases[case_index],
-                            expected[case_index],
-                            header,
-                            value,
-                            after or [],
-                        )
-                        if cases[case_index].visible and exercise.returns == "array":
-                            outcome.update(_pictures(expected[case_index], value))
-                        outcomes[case_index] = outcome
-                    except (jail.WireError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-                        outcomes[case_index] = {
-                            "verdict": "crashed",
-                            "message": f"unreadable result: {exc}",
-                        }
-                    started_test = None
-            if "done" in events and run.protocol_error is None:
-                break
-            if started_test is not None and outcomes[started_test] is None:
-                verdict, message = _death_verdict(run)
-                outcomes[started_test] = {"verdict": verdict, "message": message}
-            still_pending = [i for i in pending if outcomes[i] is None]
-            if len(still_pending) == len(pending):
-                break  # the job died without starting a test: running it again would change nothing
-            pending = still_pending
+        limits = Limits(
+            step_seconds=exercise.time_limit_s,
+            step_cpu_seconds=exercise.time_limit_s,
+            wall_seconds=remaining,
+            memory_mb=exercise.memory_limit_mb,
+        )
+        # Visible tests first, in the request; the hidden ones follow only once the job
+        # can no longer print (see Sandbox.run), so its output never holds hidden data.
+        order = [i for i in pending if cases[i].visible] + [i for i in pending if not cases[i].visible]
+        shown = sum(cases[i].visible for i in pending)
+        first_blobs: list = []
+        first = jail.encode_value([(cases[i].args, cases[i].kwargs) for i in order[:shown]], first_blobs)
+        second_blobs: list = []
+        second = jail.encode_value([(cases[i].args, cases[i].kwargs) for i in order[shown:]], second_blobs)
+        run = sandbox.run(
+            {"code": submission.code, "function": exercise.function, "tests": first},
+            first_blobs,
+            limits,
+            hidden=({"tests": second}, second_blobs),
+        )
+        run.frames = checked_frames(run)
+        if not run.frames:
+            raise SandboxError(f"the job produced nothing; sandbox log: {run.log[-500:]!r}")
+        if shown or not stdout:  # a rerun of hidden tests only would repeat the import's output
+            stdout += run.log.decode("utf-8", errors="replace")
+        events = {f[0].get("event") for f in run.frames}
+        if "loaded" not in events:
+            result.update(_load_failure(run, exercise.function))
+            break
+        started_test = None
+        hidden_phase = False
+        for header, blob_list in run.frames:
+            event = header.get("event")
+            if event == "hidden_phase":
+                hidden_phase = True
+                continue
+            index = header.get("test")
+            if not isinstance(index, int) or not 0 <= index < len(order):
+                continue
+            if hidden_phase and index < shown:
+                continue  # once hidden inputs exist in the job, nothing may speak for a visible test
+            case_index = order[index]
+            if outcomes[case_index] is not None:
+                continue  # the first word on a test is final
+            if event == "start":
+                started_test = case_index
+            elif event == "error":
+                error = header.get("error") or {}
+                text = f"{error.get('type', 'Exception')}: {error.get('message', '')}"
+                trace = error.get("traceback") or []
+                outcomes[case_index] = {
+                    "verdict": "exception",
+                    "message": text + ("\n" + "\n".join(trace) if trace else ""),
+                }
+                started_test = None
+            elif event == "result":
+                try:
+                    value = jail.decode_value(header.get("value"), blob_list)
+                    after = jail.decode_value(header.get("inputs_after"), blob_list)
+                    outcome = compare(exercise, cases[case_index], expected[case_index], header, value, after or [])
+                    if cases[case_index].visible and exercise.returns == "array":
+                        outcome.update(_pictures(expected[case_index], value))
+                    outcomes[case_index] = outcome
+                except (jail.WireError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+                    outcomes[case_index] = {"verdict": "crashed", "message": f"unreadable result: {exc}"}
+                started_test = None
+        if "done" in events and run.protocol_error is None:
+            break
+        if started_test is not None and outcomes[started_test] is None:
+            verdict, message = _death_verdict(run)
+            outcomes[started_test] = {"verdict": verdict, "message": message}
+        still_pending = [i for i in pending if outcomes[i] is None]
+        if len(still_pending) == len(pending):
+            break  # the job died without starting a test: running it again would change nothing
+        pending = still_pending
     result["stdout"] = stdout[:8192]
     if not result["verdict"]:
         tests = []
@@ -348,7 +347,10 @@ def grade_submission(
     return result
 
 
-EVENTS = {"loading", "syntax_error", "load_error", "missing_function", "loaded", "start", "result", "error", "done"}
+EVENTS = {
+    "loading", "syntax_error", "load_error", "missing_function", "loaded", "start", "result", "error",
+    "hidden_phase", "done",
+}  # fmt: skip
 
 
 def _is_text_map(value: Any, keys: tuple[str, ...]) -> bool:

@@ -427,9 +427,13 @@ def _describe_result(result, inputs: list):
     return info, None
 
 
-def run_job(request: dict, blobs: list, out_fd: int) -> None:
-    """Load the submission, call the function once per test, stream each outcome."""
-    import numpy as np
+def run_job(request: dict, blobs: list, out_fd: int, in_fd: int) -> None:
+    """Load the submission, call the function once per test, stream each outcome.
+
+    The visible tests come with the request. The hidden ones are only sent once this
+    process has closed every descriptor of its stdout/stderr pipe (the supervisor waits
+    for that pipe's end), so nothing printed can carry hidden data to the student.
+    """
 
     code = request["code"]
     function_name = request["function"]
@@ -467,7 +471,33 @@ def run_job(request: dict, blobs: list, out_fd: int) -> None:
         write_frame(out_fd, {"event": "missing_function", "found": type(function).__name__})
         return
     write_frame(out_fd, {"event": "loaded"})
-    for index, (args, kwargs) in enumerate(tests):
+    _run_tests(function, tests, 0, out_fd)
+    write_frame(out_fd, {"event": "hidden_phase"})
+    _close_output(in_fd, out_fd)
+    hidden_request, hidden_blobs = read_frame(in_fd)
+    hidden = decode_value(hidden_request["tests"], hidden_blobs)
+    del hidden_request, hidden_blobs
+    _run_tests(function, hidden, len(tests), out_fd)
+    write_frame(out_fd, {"event": "done"})
+
+
+def _close_output(in_fd: int, out_fd: int) -> None:
+    """Point stdout/stderr at /dev/null and close every other descriptor (any dup of the pipe)."""
+    null = os.open("/dev/null", os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    keep = {0, 1, 2, in_fd, out_fd}
+    for fd in range(3, max(keep)):
+        if fd not in keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    os.closerange(max(keep) + 1, 65536)
+
+
+def _run_tests(function, tests: list, first_index: int, out_fd: int) -> None:
+    import numpy as np
+
+    for index, (args, kwargs) in enumerate(tests, start=first_index):
         write_frame(out_fd, {"event": "start", "test": index})
         inputs = [a for a in list(args) + list(kwargs.values()) if isinstance(a, np.ndarray)]
         try:
@@ -490,7 +520,6 @@ def run_job(request: dict, blobs: list, out_fd: int) -> None:
             write_frame(out_fd, {"event": "error", "test": index, "error": _describe(exc)})
             continue
         _write_all(out_fd, frame)
-    write_frame(out_fd, {"event": "done"})
 
 
 def _set_limits(limits: dict) -> None:
@@ -537,8 +566,7 @@ def job_main(fds: dict, limits: dict) -> int:
     install_seccomp()
     # From here on everything may be hostile: the request is read only now.
     request, blobs = read_frame(in_fd)
-    os.close(in_fd)
-    run_job(request, blobs, out_fd)
+    run_job(request, blobs, out_fd, in_fd)
     sys.stdout.flush()
     return 0
 

@@ -450,8 +450,15 @@ class Sandbox:
 
     # -- one job ----------------------------------------------------------------
 
-    def run(self, request: dict, blobs: list, limits: Limits | None = None) -> RawRun:
-        """Run one job to completion and return its raw output (never raises for student behaviour)."""
+    def run(
+        self, request: dict, blobs: list, limits: Limits | None = None, hidden: tuple[dict, list] | None = None
+    ) -> RawRun:
+        """Run one job to completion and return its raw output (never raises for student behaviour).
+
+        ``hidden`` (a second request: the hidden tests) is sent only after the job's
+        stdout/stderr pipe has reached its end, that is once no process of the job can
+        print any more: what a student sees can never contain hidden inputs.
+        """
         limits = limits or self.default_limits
         if self.process is None or self.process.poll() is not None:
             self.process = None
@@ -491,6 +498,7 @@ class Sandbox:
         ours = {in_w, out_r, log_r}
         try:
             payload = jail.encode_frame(request, blobs)
+            second = jail.encode_frame(*hidden) if hidden is not None else None
             run = RawRun()
             reader = jail.FrameReader()
             result_bytes = 0
@@ -536,8 +544,9 @@ class Sandbox:
                             writing = memoryview(b"")
                         if not writing:
                             poller.unregister(in_w)
-                            os.close(in_w)
-                            ours.discard(in_w)
+                            if second is None:
+                                os.close(in_w)
+                                ours.discard(in_w)
                     elif fd == self.control.fileno():
                         data = self.control.recv(65536)
                         if not data:
@@ -555,6 +564,10 @@ class Sandbox:
                             open_fds.discard(fd)
                             os.close(fd)
                             ours.discard(fd)
+                            if fd == log_r and second is not None and in_w in ours:
+                                # Nobody can print any more: now the hidden inputs may go.
+                                writing, second = memoryview(bytes(writing) + second), None
+                                poller.register(in_w, select.POLLOUT)
                             continue
                         if fd == log_r:
                             run.log_total += len(chunk)

@@ -33,8 +33,31 @@ def test_it_drops_what_hidden_tests_print(relu, grade) -> None:
             assert value not in shown
 
 
-def test_it_still_stops_a_flood_printed_during_hidden_tests(relu, grade) -> None:
-    flooding = PRINTING_RELU.replace('print("CALL", repr(np.asarray(x).tolist()))', 'print("x" * 4_000_000)')
+def test_it_discards_a_flood_printed_during_hidden_tests(relu, grade) -> None:
+    # 300 kB per call: the two visible calls stay under the 1 MiB output limit, all seven
+    # calls would not. The job's stdout is /dev/null by the hidden tests, so it passes.
+    flooding = PRINTING_RELU.replace('print("CALL", repr(np.asarray(x).tolist()))', 'print("x" * 300_000)')
     result = grade(relu, flooding)
-    assert result["score"] < 1.0
-    assert {t["verdict"] for t in result["tests"] if not t["passed"]} == {"output_limit"}
+    assert sum(t["visible"] for t in result["tests"]) == 2
+    assert result["verdict"] == "passed", result
+
+
+def test_it_sends_hidden_inputs_only_after_the_output_is_closed(relu, grade) -> None:
+    # A copy of stdout made at import time is closed before the hidden tests arrive.
+    sneaky = """\
+import os
+import numpy as np
+saved = os.dup(1)
+
+
+def relu(x):
+    try:
+        os.write(saved, ("LEAK " + repr(np.asarray(x).tolist()) + "\\n").encode())
+    except OSError:
+        pass
+    return np.maximum(np.asarray(x, dtype=np.float64), 0.0)
+"""
+    result = grade(relu, sneaky)
+    assert result["score"] == 1.0
+    assert "7.125" not in result["stdout"] and "9.375" not in result["stdout"]
+    assert result["stdout"].count("LEAK") == sum(t["visible"] for t in result["tests"])
