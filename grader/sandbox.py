@@ -498,7 +498,8 @@ class Sandbox:
         ours = {in_w, out_r, log_r}
         try:
             payload = jail.encode_frame(request, blobs)
-            second = jail.encode_frame(*hidden) if hidden is not None else None
+            # Every job reads a second request, if only an empty one.
+            second = jail.encode_frame(*(hidden or ({"tests": []}, [])))
             run = RawRun()
             reader = jail.FrameReader()
             result_bytes = 0
