@@ -56,7 +56,7 @@ EXPECTED: dict[str, set[str]] = {
     "cpu_threads": {"timeout"},
     "daemon_double_fork": GARBAGE,
     "daemon_subprocess": GARBAGE,
-    "deep_recursion": {"crashed", "exception", "memory_limit", *GARBAGE},
+    "deep_recursion": {"crashed", "exception", "memory_limit", "timeout", *GARBAGE},
     "disk_fill_tmp": EXCEPTION,
     "disk_write_outside": GARBAGE,
     "exec_binary": EXCEPTION,
@@ -104,7 +104,7 @@ EXPECTED: dict[str, set[str]] = {
 # Attacks that misbehave on one test only and return garbage on the others must show the
 # containment verdict on that test.
 REQUIRED: dict[str, set[str]] = {
-    "deep_recursion": {"crashed", "exception", "memory_limit"},
+    "deep_recursion": {"crashed", "exception", "memory_limit", "timeout"},
     "infinite_loop_function": {"timeout"},
     "large_return_under_limit": {"memory_limit", "exception", "crashed"},
     "memory_bomb_bytearray": {"memory_limit", "exception"},
