@@ -323,7 +323,18 @@ def main() -> None:
             burst_report(stack, client, args.burst)
         last = client.submit(GOOD)
         wait_graded(client, last)
-        print(f"{'status endpoint, 50 clients':38} {status_load(stack, client, last, args.status_seconds)}")
+        print(f"{'status of a graded one, 50 clients':38} {status_load(stack, client, last, args.status_seconds)}")
+        # A submission that stays queued (stored, never sent): every poll reads the database.
+        from stride.exercises.models import Exercise
+        from stride.submissions.models import Submission
+
+        waiting = Submission.objects.create(
+            user=User.objects.get(username="bench"), exercise=Exercise.objects.get(slug="conv2d"),
+            exercise_version="bench", code=GOOD,
+        )  # fmt: skip
+        print(
+            f"{'status of a queued one, 50 clients':38} {status_load(stack, client, waiting.pk, args.status_seconds)}"
+        )
     finally:
         stack.stop()
 

@@ -178,3 +178,17 @@ def grading_queue() -> Iterator[GradingQueue]:
         finally:
             queue.clear()
             queue.close()
+
+
+@pytest.fixture(autouse=True)
+def _forget_remembered_answers() -> Iterator[None]:
+    """Each web process remembers tokens and finished submissions for a few seconds; ids
+    repeat between tests on SQLite, so every test starts with an empty memory."""
+    from stride.api import views
+    from stride.api.models import _auth_cache
+
+    _auth_cache.clear()
+    views._finished_cache.clear()
+    yield
+    _auth_cache.clear()
+    views._finished_cache.clear()

@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import re
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -20,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -39,6 +40,9 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 6 * MAX_CODE_BYTES + 4096
 MAX_CREDENTIAL_LENGTH = 4096
 LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX = 50, 200
+# Finished submissions' answers, by id: (expiry, author id, JSON body), per web process.
+FINISHED_CACHE_SECONDS, FINISHED_CACHE_SIZE = 5.0, 10_000
+_finished_cache: dict[int, tuple[float, int, bytes]] = {}
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 ID = re.compile(r"[0-9]{1,19}")
 MAX_ID = 2**63 - 1  # bigint: a larger id can never exist (and would overflow the query)
@@ -332,16 +336,27 @@ def submit(request: HttpRequest, found: Exercise) -> JsonResponse:
 @never_cache
 @api_view("GET")
 @authenticated
-def submission(request: HttpRequest, submission_id: str) -> JsonResponse:
+def submission(request: HttpRequest, submission_id: str) -> HttpResponse:
     """One submission with its grading feedback, for whoever may see it (404 for anyone else)."""
-    found = None
-    if ID.fullmatch(submission_id) and 0 < int(submission_id) <= MAX_ID:
-        # The status is polled often: skip the code (up to 64 KiB) and the ordering.
-        found = Submission.objects.select_related("exercise").defer("code").filter(pk=int(submission_id))[:1]
-        found = found[0] if found else None
+    if not (ID.fullmatch(submission_id) and 0 < int(submission_id) <= MAX_ID):
+        raise ApiError(404, "not_found", "no such submission")
+    pk = int(submission_id)
+    cached = _finished_cache.get(pk)
+    if cached is not None and cached[0] > time.monotonic() and cached[1] == request.api_user.pk:
+        return HttpResponse(cached[2], content_type="application/json")
+    # The status is polled often: skip the code (up to 64 KiB) and the ordering.
+    found = Submission.objects.select_related("exercise").defer("code").filter(pk=pk)[:1]
+    found = found[0] if found else None
     if found is None or not can_view(request.api_user, found):
         raise ApiError(404, "not_found", "no such submission")
-    return JsonResponse(submission_detail(found))
+    response = JsonResponse(submission_detail(found))
+    if found.status in (Submission.Status.GRADED, Submission.Status.ERROR) and found.user_id == request.api_user.pk:
+        # A finished grading only changes when it is regraded: its author's polls are
+        # answered from this process's memory for a few seconds.
+        if len(_finished_cache) >= FINISHED_CACHE_SIZE:
+            _finished_cache.clear()
+        _finished_cache[pk] = (time.monotonic() + FINISHED_CACHE_SECONDS, found.user_id, response.content)
+    return response
 
 
 @csrf_exempt
