@@ -486,12 +486,15 @@ def _close_output(in_fd: int, out_fd: int) -> None:
     null = os.open("/dev/null", os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)
-    keep = {0, 1, 2, in_fd, out_fd}
+    _close_all_but({0, 1, 2, in_fd, out_fd})
+
+
+def _close_all_but(keep: set[int]) -> None:
     for fd in range(3, max(keep)):
         if fd not in keep:
             with contextlib.suppress(OSError):
                 os.close(fd)
-    os.closerange(max(keep) + 1, 65536)
+    os.closerange(max(keep) + 1, 65536)  # one close_range() call
 
 
 def _run_tests(function, tests: list, first_index: int, out_fd: int) -> None:
@@ -546,12 +549,7 @@ def job_main(fds: dict, limits: dict) -> int:
     os.dup2(null, 0)
     os.dup2(log_fd, 1)
     os.dup2(log_fd, 2)
-    keep = {0, 1, 2, in_fd, out_fd}
-    for fd in range(3, max(keep)):
-        if fd not in keep:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-    os.closerange(max(keep) + 1, 65536)  # one close_range() call
+    _close_all_but({0, 1, 2, in_fd, out_fd})
     sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True, errors="replace")
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True, errors="replace")
     sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False))
