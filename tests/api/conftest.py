@@ -8,6 +8,7 @@ own bearer token (anonymous: none), so ``student_a.api.get(...)`` calls as stude
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -178,6 +179,14 @@ def grading_queue() -> Iterator[GradingQueue]:
         finally:
             queue.clear()
             queue.close()
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings) -> None:
+    """A cache of the test's own: counts of wrong passwords must not leak between tests."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -249,11 +249,11 @@ RESPONSES: dict[str, Any] = {
     "TooLarge": error_response(f"The code is over {MAX_CODE_BYTES} bytes, or the body far over that"),
     "UnsupportedMediaType": error_response("The body is not sent as application/json (UTF-8)"),
     "RateLimited": error_response(
-        "Too many submissions in the window (STRIDE_SUBMISSION_RATE)",
+        "Too many requests in the window: submissions (STRIDE_SUBMISSION_RATE), or wrong passwords for one account",
         {
             "Retry-After": {
                 "required": True,
-                "description": "seconds until a submission leaves the window",
+                "description": "seconds until a new attempt is accepted",
                 "schema": {"type": "integer", "minimum": 1},
             }
         },
@@ -311,6 +311,7 @@ PATHS: dict[str, Any] = {
                 ),
                 "413": ref("responses", "TooLarge"),
                 "415": ref("responses", "UnsupportedMediaType"),
+                "429": ref("responses", "RateLimited"),
             },
         }
     },

@@ -8,6 +8,7 @@ accepted too, but only for safe methods, so the views can be CSRF-exempt.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -20,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -40,6 +42,8 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 6 * MAX_CODE_BYTES + 4096
 MAX_CREDENTIAL_LENGTH = 4096
 LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX = 50, 200
+# Wrong passwords per account before POST /api/token refuses it for the window (guessing).
+LOGIN_FAILURES_ALLOWED, LOGIN_FAILURE_WINDOW = 10, 300
 # Finished submissions' answers, by id: (expiry, author id, JSON body), per web process.
 FINISHED_CACHE_SECONDS, FINISHED_CACHE_SIZE = 5.0, 10_000
 _finished_cache: dict[int, tuple[float, int, bytes]] = {}
@@ -268,12 +272,23 @@ def token(request: HttpRequest) -> JsonResponse:
     """Trade a username and password for a new bearer token."""
     data = json_object(request)
     username, password = text_field(data, "username"), text_field(data, "password")
+    failures_key = "api-login-failures:" + hashlib.sha256(username.casefold().encode("utf-8", "replace")).hexdigest()
+    if cache.get(failures_key, 0) >= LOGIN_FAILURES_ALLOWED:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many wrong passwords for this account; try again in {LOGIN_FAILURE_WINDOW} seconds",
+            {"Retry-After": str(LOGIN_FAILURE_WINDOW)},
+        )
     user = None
     # Credentials no account can have are refused before they reach the database.
     if "\0" not in username + password and max(len(username), len(password)) <= MAX_CREDENTIAL_LENGTH:
         user = authenticate(request, username=username, password=password)
     if user is None:
+        if not cache.add(failures_key, 1, LOGIN_FAILURE_WINDOW):
+            cache.incr(failures_key)
         raise ApiError(401, "invalid_credentials", "wrong username or password", UNAUTHENTICATED)
+    cache.delete(failures_key)
     _, secret = ApiToken.issue(user)
     return JsonResponse({"token": secret})
 
