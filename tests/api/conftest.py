@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from kombu.simple import SimpleQueue
 
 from stride.api.models import ApiToken
+from stride.courses.models import Course
 from stride.exercises.models import Exercise
 from stride.offerings.models import Enrollment, Offering
 from stride.submissions.models import GRADING_QUEUE, Submission
@@ -201,3 +202,16 @@ def _forget_remembered_answers() -> Iterator[None]:
     yield
     _auth_cache.clear()
     views._finished_cache.clear()
+
+
+@pytest.fixture
+def course(offering: Offering):
+    """The demo course package synced into the database, taught through the offering cnn-101."""
+    from stride.courses.package import COURSES_DIR, load_course
+    from stride.courses.sync import sync_course
+
+    sync_course(load_course(COURSES_DIR / "cnn-features"))
+    synced = Course.objects.get(slug="cnn-features")
+    offering.course = synced
+    offering.save(update_fields=["course"])
+    return synced

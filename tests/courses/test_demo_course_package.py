@@ -1,6 +1,7 @@
-"""The demo course package: well formed, complete enough for its students, and consistent.
+"""The demo course package: complete enough for its students, and consistent.
 
-Until the importer (sync_course) exists, these checks read the files directly.
+These checks read the files directly, so they say what the content must hold whatever the
+importer accepts (tests/courses/test_sync_course.py covers the import).
 """
 
 from __future__ import annotations

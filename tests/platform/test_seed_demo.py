@@ -129,3 +129,18 @@ def test_a_failing_step_leaves_nothing_behind_and_prints_no_password(monkeypatch
     assert PRINTED_PASSWORD.search(out.getvalue()) is None
     assert accounts() == {}
     assert not Offering.objects.filter(slug="demo").exists()
+
+
+def test_it_imports_the_demo_course_and_the_demo_offering_teaches_it() -> None:
+    from stride.courses.models import Course, Lesson
+
+    first = seed()
+    assert "course cnn-features: created (changed)" in first
+    assert "offering demo: teaches cnn-features" in first
+    course = Course.objects.get(slug="cnn-features")
+    assert Offering.objects.get(slug=demo.OFFERING_SLUG).course == course
+    assert Lesson.objects.filter(course=course, retired=False).count() == 6
+    assert accounts()["teacher"].has_perm("courses.change_lesson")
+    assert accounts()["teacher"].has_perm("quizzes.view_quizattempt")
+    again = seed()
+    assert "course cnn-features: synced (unchanged)" in again and "teaches" not in again

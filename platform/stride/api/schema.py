@@ -10,22 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from grader.grade import MAX_CODE_BYTES
+from stride.api.spec import JSON, json_body, nullable, ref
+from stride.courses import schema as courses_schema
+from stride.flashcards import schema as flashcards_schema
+from stride.glossary import schema as glossary_schema
+from stride.quizzes import schema as quizzes_schema
 
-JSON = "application/json"
+# The learning-content endpoints describe themselves next to their views.
+CONTENT_SCHEMAS = (courses_schema, glossary_schema, flashcards_schema, quizzes_schema)
+
 MAX_ID = 2**63 - 1
 MAX_CODE_CHARACTERS = MAX_CODE_BYTES  # an upper bound: the limit is in UTF-8 bytes
-
-
-def ref(kind: str, name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/{kind}/{name}"}
-
-
-def json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {JSON: {"schema": schema}}}
-
-
-def nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
 
 
 TIMESTAMP = {"type": "string", "format": "date-time"}
@@ -66,6 +61,11 @@ SCHEMAS: dict[str, Any] = {
                     "too_large",
                     "unsupported_media_type",
                     "rate_limited",
+                    "forbidden",
+                    "conflict",
+                    "not_open",
+                    "closed",
+                    "attempt_limit",
                 ],
             },
             "detail": {"type": "string", "description": "what went wrong, for people"},
@@ -246,6 +246,11 @@ RESPONSES: dict[str, Any] = {
         {"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}},
     ),
     "NotFound": error_response("No such resource, or one the caller may not see"),
+    "Forbidden": error_response(
+        "The caller may not do this: not enrolled in the course (forbidden), the item is not open yet "
+        "(not_open) or any more (closed), or no attempts are left (attempt_limit)"
+    ),
+    "Conflict": error_response("The request cannot be carried out in the resource's current state"),
     "TooLarge": error_response(f"The code is over {MAX_CODE_BYTES} bytes, or the body far over that"),
     "UnsupportedMediaType": error_response("The body is not sent as application/json (UTF-8)"),
     "RateLimited": error_response(
@@ -396,13 +401,19 @@ PATHS: dict[str, Any] = {
     },
 }
 
+for _module in CONTENT_SCHEMAS:
+    PATHS.update(_module.PATHS)
+    SCHEMAS.update(_module.SCHEMAS)
+    PARAMETERS.update(getattr(_module, "PARAMETERS", {}))
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
         "title": "Stride API",
         "version": "1.0.0",
         "description": (
-            "Submit code to Stride's exercises and read the grading. Authenticate with a bearer token from "
+            "Follow Stride's courses (lessons, glossary, flashcards, quizzes), submit code to its exercises "
+            "and read the grading. Authenticate with a bearer token from "
             'POST /api/token. Every error is JSON: {"error": code, "detail": text}. Any method a path '
             "does not list is answered 405 with an Allow header."
         ),

@@ -34,7 +34,7 @@ OFFERING_SLUG, OFFERING_TITLE = "demo", "Demo course"
 #: username -> role in the demo offering.
 ACCOUNTS = {"student": Enrollment.Role.STUDENT, "teacher": Enrollment.Role.INSTRUCTOR}
 #: Apps whose models the teacher may manage in the admin.
-TEACHER_APPS = ("exercises", "offerings", "submissions")
+TEACHER_APPS = ("exercises", "offerings", "submissions", "courses", "glossary", "flashcards", "quizzes")
 
 
 @dataclass

@@ -9,6 +9,9 @@ from django.db import models
 class Offering(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="offerings"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -31,6 +34,33 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.offering} as {self.role}"
+
+
+class GradedItem(models.Model):
+    """A quiz (or code exercise) as an offering grades it: when it is open and how often."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="items")
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, null=True, blank=True, related_name="items")
+    exercise = models.ForeignKey(
+        "exercises.Exercise", on_delete=models.CASCADE, null=True, blank=True, related_name="items"
+    )
+    opens_at = models.DateTimeField(null=True, blank=True, help_text="empty: open from the start")
+    closes_at = models.DateTimeField(null=True, blank=True, help_text="empty: never closes")
+    max_attempts = models.PositiveIntegerField(null=True, blank=True, help_text="empty: unlimited")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quiz__isnull=False, exercise__isnull=True)
+                | models.Q(quiz__isnull=True, exercise__isnull=False),
+                name="graded_item_is_one_thing",
+            ),
+            models.UniqueConstraint(fields=["offering", "quiz"], name="one_item_per_quiz"),
+            models.UniqueConstraint(fields=["offering", "exercise"], name="one_item_per_exercise"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offering}: {self.quiz or self.exercise}"
 
 
 def staff_offerings(user) -> models.QuerySet:

@@ -5,11 +5,14 @@ the grader's reference function for the matching exercise, so a quiz answer can 
 disagree with what the code exercises accept.
 """
 
+import functools
+
 import numpy as np
 
 from grader.package import find_exercise
 
 
+@functools.cache
 def _reference(slug):
     return find_exercise(slug).reference_function
 

@@ -8,6 +8,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from grader.package import PackageError
 from stride.core import demo
+from stride.courses.package import BrokenPackage
 
 
 class Command(BaseCommand):
@@ -25,5 +26,7 @@ class Command(BaseCommand):
                 demo.run(seed)
         except PackageError as exc:
             raise CommandError(f"an exercise package is broken: {exc}") from None
+        except BrokenPackage as exc:
+            raise CommandError(f"a course package is broken:\n{exc}") from None
         for line in seed.after_commit:
             self.stdout.write(line)

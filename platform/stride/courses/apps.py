@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoursesConfig(AppConfig):
+    name = "stride.courses"
+    default_auto_field = "django.db.models.BigAutoField"
