@@ -9,9 +9,7 @@ loaded package and :mod:`stride.courses.export` writes one back.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
-import tomllib
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +18,9 @@ from typing import Any
 import numpy as np
 
 from grader.package import EXERCISES_DIR, exercise_dirs
+from stride.courses.checking import ID, Checker, Problem, Source, is_grid, is_number
 
 COURSES_DIR = EXERCISES_DIR / "courses"
-ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-NUMBER = re.compile(r"\d+(\.\d+)*")
 STEP_TYPES = ("tutor", "article", "dialogue", "overview", "explanation", "faq", "memory_aid", "visualization",
               "check", "exercise")  # fmt: skip
 COMPLETIONS = ("read", "check", "exercise")
@@ -47,17 +44,6 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
 # Markdown links to a glossary entry: [text](glossary:term-id).
 GLOSSARY_LINK = re.compile(r"\]\(glossary:([^)\s]*)\)")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-MAX_FILE_BYTES = 1_000_000
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
 
 
 class BrokenPackage(Exception):
@@ -167,148 +153,6 @@ class CoursePackage:
         return data
 
 
-# -- locating lines --------------------------------------------------------------------------
-
-
-class Source:
-    """One TOML file's text, for finding the line of a table or a key in it."""
-
-    def __init__(self, path: Path, relative: str, text: str) -> None:
-        self.path, self.relative, self.lines = path, relative, text.splitlines()
-
-    def table(self, header: str, index: int) -> int | None:
-        """Line of the ``index``-th ``[[header]]`` (or ``[header]``) of the file, from 0."""
-        seen = -1
-        for number, line in enumerate(self.lines, 1):
-            if line.strip() in (f"[[{header}]]", f"[{header}]"):
-                seen += 1
-                if seen == index:
-                    return number
-        return None
-
-    def key(self, key: str, start: int | None = None) -> int | None:
-        """Line of ``key = ...`` at or after line ``start``, before the next array-of-tables header."""
-        begin = start or 1
-        for number in range(begin, len(self.lines) + 1):
-            line = self.lines[number - 1].strip()
-            if number > begin and line.startswith("[[") and start is not None:
-                break
-            if re.match(rf'"?{re.escape(key)}"?\s*=', line):
-                return number
-        return start
-
-    def find(self, needle: str, start: int | None = None) -> int | None:
-        """First line at or after ``start`` that contains ``needle``."""
-        for number in range(start or 1, len(self.lines) + 1):
-            if needle in self.lines[number - 1]:
-                return number
-        return start
-
-
-class Checker:
-    """Collects problems; helpers return a sane value so checking can go on after one."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, source: Source | str, line: int | None, message: str) -> None:
-        name = source.relative if isinstance(source, Source) else source
-        self.problems.append(Problem(name, line, message))
-
-    def read(self, path: Path, relative: str) -> tuple[Source | None, dict[str, Any]]:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            self.add(relative, None, f"cannot be read: {error.strerror}")
-            return None, {}
-        if len(data) > MAX_FILE_BYTES:
-            self.add(relative, None, f"is {len(data)} bytes; the limit is {MAX_FILE_BYTES}")
-            return None, {}
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            self.add(relative, data[: error.start].count(b"\n") + 1, f"is not UTF-8 ({error.reason})")
-            return None, {}
-        source = Source(path, relative, text)
-        try:
-            return source, tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            found = re.search(r"line (\d+)", str(error))
-            self.add(source, int(found.group(1)) if found else None, f"invalid TOML: {error}")
-            return None, {}
-
-    def text(
-        self, table: dict, key: str, source: Source, line: int | None, *, required: bool = True, default: str = ""
-    ) -> str:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.add(source, line, f"missing {key!r}")
-            return default
-        if not isinstance(value, str):
-            self.add(source, source.key(key, line), f"{key!r} must be a string, not {_kind(value)}")
-            return default
-        if required and not value.strip():
-            self.add(source, source.key(key, line), f"{key!r} is empty")
-        return value
-
-    def ident(self, table: dict, source: Source, line: int | None, seen: dict[str, int | None], what: str) -> str:
-        value = self.text(table, "id", source, line)
-        if value and not ID.fullmatch(value):
-            self.add(
-                source, source.key("id", line), f"{what} id {value!r} must be lowercase letters, digits and dashes"
-            )
-        elif value in seen:
-            earlier = f" (first at line {seen[value]})" if seen[value] else ""
-            self.add(source, source.key("id", line), f"duplicate {what} id {value!r}{earlier}")
-        elif value:
-            seen[value] = source.key("id", line)
-        return value
-
-    def number(self, table: dict, source: Source, line: int | None) -> str:
-        value = self.text(table, "number", source, line)
-        if value and not NUMBER.fullmatch(value):
-            self.add(source, source.key("number", line), f"number {value!r} must look like 6.2.1")
-        return value
-
-    def strings(self, table: dict, key: str, source: Source, line: int | None) -> list[str]:
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.add(source, source.key(key, line), f"{key!r} must be a list of strings")
-            return []
-        return value
-
-    def tables(self, data: dict, key: str, source: Source, *, required: bool = True) -> list[dict]:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.add(source, None, f"has no [[{key}]] entries")
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.add(source, source.key(key), f"{key!r} must be an array of tables ([[{key}]])")
-            return []
-        return value
-
-
-def _kind(value: Any) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a number", list: "a list", dict: "a table"}.get(
-        type(value), type(value).__name__
-    )
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _is_grid(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(isinstance(row, list) and row and len(row) == len(value[0]) for row in value)
-        and all(_is_number(v) for row in value for v in row)
-    )
-
-
 # -- the parts of a package ------------------------------------------------------------------
 
 
@@ -334,7 +178,7 @@ def _question(ck: Checker, table: dict, source: Source, line: int | None, seen: 
     for key in ("tolerance", "points"):
         if key in table:
             value = table[key]
-            if not _is_number(value) or value < 0:
+            if not is_number(value) or value < 0:
                 ck.add(source, source.key(key, line), f"{key!r} must be a number >= 0")
             else:
                 setattr(question, key, float(value))
@@ -374,12 +218,12 @@ def _check_answer(ck: Checker, q: Question, answer: Any, source: Source, line: i
         if not isinstance(answer, bool):
             ck.add(source, line, f"{origin} of a true/false question must be true or false")
     elif q.type == "numeric":
-        if not _is_number(answer):
+        if not is_number(answer):
             ck.add(source, line, f"{origin} of a numeric question must be a number")
     elif q.type == "text":
         if not isinstance(answer, list) or not answer or not all(isinstance(a, str) and a.strip() for a in answer):
             ck.add(source, line, f"{origin} of a text question must be a list of accepted answers")
-    elif q.type == "matrix" and not _is_grid(answer):
+    elif q.type == "matrix" and not is_grid(answer):
         ck.add(source, line, f"{origin} of a matrix question must be a rectangular grid of numbers")
 
 
@@ -428,31 +272,22 @@ def _step(ck: Checker, table: dict, source: Source, index: int, seen: dict, quiz
         ck.add(source, line, "an explanation step needs an 'analogy' or an 'example'")
     if kind == "memory_aid" and table.get("kind") not in MEMORY_AID_KINDS:
         ck.add(source, source.key("kind", line), f"a memory aid's kind is one of {', '.join(MEMORY_AID_KINDS)}")
-    if kind == "dialogue":
-        lines = table.get("lines")
-        if (
-            not isinstance(lines, list)
-            or not lines
-            or not all(
-                isinstance(x, dict) and isinstance(x.get("speaker"), str) and isinstance(x.get("text"), str)
-                for x in lines
-            )
-        ):
-            ck.add(source, source.key("lines", line), "'lines' must be a list of {speaker, role, text} tables")
-    if kind == "faq":
-        entries = table.get("entries")
-        if (
-            not isinstance(entries, list)
-            or not entries
-            or not all(
-                isinstance(x, dict) and isinstance(x.get("question"), str) and isinstance(x.get("answer"), str)
-                for x in entries
-            )
-        ):
-            ck.add(source, source.key("entries", line), "'entries' must be a list of {question, answer} tables")
+    if kind == "dialogue" and not _tables_of_strings(table.get("lines"), "speaker", "text"):
+        ck.add(source, source.key("lines", line), "'lines' must be a list of {speaker, role, text} tables")
+    if kind == "faq" and not _tables_of_strings(table.get("entries"), "question", "answer"):
+        ck.add(source, source.key("entries", line), "'entries' must be a list of {question, answer} tables")
     if kind == "visualization":
         _visualization(ck, table, source, line)
     return step
+
+
+def _tables_of_strings(value: Any, *keys: str) -> bool:
+    """Whether ``value`` is a non-empty list of tables that each have string ``keys``."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(x, dict) and all(isinstance(x.get(k), str) for k in keys) for x in value)
+    )
 
 
 def _visualization(ck: Checker, table: dict, source: Source, line: int | None) -> None:
@@ -463,7 +298,7 @@ def _visualization(ck: Checker, table: dict, source: Source, line: int | None) -
         return
     if not isinstance(params, dict):
         return
-    if not _is_grid(params.get("input")):
+    if not is_grid(params.get("input")):
         ck.add(source, source.key("input", where), "params.input must be a rectangular grid of numbers")
     padding = params.get("padding", "valid")
     if padding not in ("valid", "same") and not (isinstance(padding, int) and not isinstance(padding, bool)):
@@ -473,7 +308,7 @@ def _visualization(ck: Checker, table: dict, source: Source, line: int | None) -
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             ck.add(source, source.key(key, where), f"params.{key} must be a positive integer")
     if kind == "convolution":
-        if "kernel" in params and not _is_grid(params["kernel"]):
+        if "kernel" in params and not is_grid(params["kernel"]):
             ck.add(source, source.key("kernel", where), "params.kernel must be a rectangular grid of numbers")
         if "kernel" not in params and params.get("preset") not in KERNEL_PRESETS:
             ck.add(
