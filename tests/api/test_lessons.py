@@ -142,6 +142,15 @@ def test_it_answers_404_for_unknown_lessons_and_steps(lesson: Lesson, student_a:
     assert_error(student_a.api.get(url(lesson)), 404, "not_found")
 
 
+def test_it_reads_a_step_number_with_leading_zeros_as_that_number(lesson: Lesson, student_a: Persona) -> None:
+    done = student_a.api.post_json(f"/api/lessons/{lesson.pk}/steps/0001/complete", {})
+    assert done.status_code == 200 and done.json()["step"]["number"] == 1
+    # The first seven characters of "00000019" read as 1, but the step is 19: there is none.
+    for number in ("00000019", "0" * 5000 + "19", "0000000"):
+        assert_error(student_a.api.post_json(f"/api/lessons/{lesson.pk}/steps/{number}/complete", {}), 404)
+    assert StepProgress.objects.filter(user=student_a.user).count() == 1
+
+
 def test_it_refuses_bodies_that_are_not_json_objects(lesson: Lesson, student_a: Persona) -> None:
     response = student_a.api.post(url(lesson, 1), "answer=1", content_type="application/x-www-form-urlencoded")
     assert_error(response, 415, "unsupported_media_type")

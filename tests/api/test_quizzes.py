@@ -288,6 +288,25 @@ def test_it_refuses_before_the_window_and_after_it(student_a: Persona, offering:
     assert student_a.api.get(url(pooling)).json()["state"] == "closed"
 
 
+def test_it_says_nothing_about_the_questions_before_the_quiz_opens(
+    student_a: Persona, offering: Offering, pooling: Quiz
+) -> None:
+    rules(offering, pooling, opens_at=timezone.now() + timedelta(hours=1))
+    # Grading would tell which keys exist, their types and which options are real; it must not run.
+    for answers in ({"q99": 1}, {"q1-same-meaning": []}, {"q1-same-meaning": "It is huge"}):
+        body = assert_error(student_a.api.post_json(url(pooling, "/attempts"), {"answers": answers}), 403, "not_open")
+        assert "q1-same-meaning" not in body["detail"] and "q99" not in body["detail"]
+    assert_error(student_a.api.post_json(url(pooling, "/attempts"), {}), 403, "not_open")
+    assert not QuizAttempt.objects.exists()
+
+
+def test_it_refuses_past_the_limit_whatever_the_answers(student_a: Persona, offering: Offering, pooling: Quiz) -> None:
+    rules(offering, pooling, max_attempts=1)
+    assert student_a.api.post_json(url(pooling, "/attempts"), {"answers": {}}).status_code == 201
+    body = {"answers": {"q1-same-meaning": "It is huge"}}
+    assert_error(student_a.api.post_json(url(pooling, "/attempts"), body), 403, "attempt_limit")
+
+
 def test_the_instructor_may_attempt_a_closed_quiz(instructor: Persona, offering: Offering, pooling: Quiz) -> None:
     rules(offering, pooling, closes_at=timezone.now() - timedelta(days=1), max_attempts=1)
     for _ in range(2):
@@ -327,6 +346,8 @@ def test_a_browser_session_is_not_enough_to_attempt(student_a: Persona, pooling:
         ({"answers": {"q3-relu-linear": "maybe"}}, "q3-relu-linear: expected true or false"),
         ({"answers": {"q1-same-meaning": "It is huge"}}, "q1-same-meaning: “It is huge” is not one of the options"),
         ({"answers": {"q4-stride-two": float("nan")}}, "q4-stride-two: expected a finite number"),  # sent as NaN
+        ({"answers": {"q7-relu-name": "ReLU\u0000"}}, "q7-relu-name: the answer contains a NUL character"),
+        ({"answers": {"q8-gap-keras": "\ud83d"}}, "q8-gap-keras: the answer is not valid Unicode"),  # half an emoji
     ],
 )
 def test_it_refuses_bad_answers_with_400_and_uses_no_attempt(

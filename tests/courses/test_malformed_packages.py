@@ -214,6 +214,41 @@ def test_it_refuses_a_step_without_its_required_fields(package: Path) -> None:
     assert "a faq step needs 'entries'" in messages
 
 
+def test_it_refuses_step_fields_of_the_wrong_type(package: Path) -> None:
+    # Each of these used to load, and then failed (a 500) only when a student opened the lesson.
+    edit(package, LESSON, replace_once('title = "A kernel slides over the image"', "title = 5"))
+    edit(package, LESSON, replace_once('analogy = """', 'analogy = 42\nnotes = """'))
+    edit(package, LESSON, replace_once('exercise = "conv2d"', 'exercise = ["conv2d"]'))
+    found = {(p.line, p.message) for p in problems(package)}
+    assert found == {
+        (line_of(package, LESSON, "title = 5"), "'title' must be a string, not an integer"),
+        (line_of(package, LESSON, "analogy = 42"), "'analogy' must be a string, not an integer"),
+        (line_of(package, LESSON, 'exercise = ["conv2d"]'), "'exercise' must be a string, not a list"),
+    }
+
+
+def test_it_refuses_visualization_params_that_are_not_a_table(package: Path) -> None:
+    edit(package, LESSON, replace_once("  [steps.params]\n", 'params = "a 6x6 grid"\n  [steps.grid]\n'))
+    problem = only_problem(package)
+    assert (problem.line, problem.message) == (
+        line_of(package, LESSON, 'params = "a 6x6 grid"'),
+        "'params' must be a table ([steps.params])",
+    )
+
+
+def test_it_refuses_a_visualization_window_or_padding_too_big_to_show(package: Path) -> None:
+    # A million cells of padding, or a "same"-padded window that wide, would not fit in
+    # memory when the lesson is opened.
+    edit(package, LESSON, replace_once('  padding = "valid"', "  padding = 1000000"))
+    edit(package, LESSON, replace_once("  pool_size = 2\n  stride = 2\n", "  pool_size = 1000000\n  stride = 0\n"))
+    found = {(p.line, p.message) for p in problems(package)}
+    assert found == {
+        (line_of(package, LESSON, "padding = 1000000"), "params.padding is 'valid', 'same' or an int from 0 to 10"),
+        (line_of(package, LESSON, "pool_size = 1000000"), "params.pool_size must be an integer from 1 to 10"),
+        (line_of(package, LESSON, "stride = 0"), "params.stride must be an integer from 1 to 10"),
+    }
+
+
 def test_it_reports_every_problem_at_once(package: Path) -> None:
     edit(package, FAQ, replace_once('type = "faq"', 'type = "faqs"'))
     edit(package, QUIZ, replace_once('answer = "It is the same"', 'answer = "Same"'))

@@ -155,6 +155,23 @@ def test_it_keeps_completed_steps_open_when_a_resync_inserts_a_step_before_them(
     assert Step.objects.get(key="inserted").lesson == lesson()
 
 
+def test_it_leaves_a_removed_lessons_steps_off_the_map_until_it_comes_back(
+    course: Course, student, sync, package_dir: Path
+) -> None:
+    progress.complete_step(student, lesson(), 1)
+    assert open_layers(student, course) == ["input"]
+    lesson_file = package_dir / "lessons" / f"{LESSON}.toml"
+    text = lesson_file.read_text(encoding="utf-8")
+    rewrite(package_dir / "course.toml", f', "{LESSON}"', "")
+    lesson_file.unlink()
+    assert sync().retired == {"lesson": 1}
+    assert open_layers(student, course) == []
+    rewrite(package_dir / "course.toml", '"feature-maps-dialogue"', f'"feature-maps-dialogue", "{LESSON}"')
+    lesson_file.write_text(text, encoding="utf-8")
+    sync()
+    assert open_layers(student, course) == ["input"]
+
+
 def test_it_counts_progress_per_lesson(course: Course, student) -> None:
     progress.complete_step(student, lesson(), 1)
     counts = progress.lesson_progress(student, course)

@@ -209,7 +209,15 @@ def test_it_treats_blank_text_as_wrong() -> None:
 
 
 @pytest.mark.parametrize(
-    ("given", "says"), [(3, "got a number"), (["feature map"], "got a list"), ("x" * 1001, "1001 characters")]
+    ("given", "says"),
+    [
+        (3, "got a number"),
+        (["feature map"], "got a list"),
+        ("x" * 1001, "1001 characters"),
+        # An attempt stores the answer; PostgreSQL cannot store either of these in jsonb.
+        ("feature\0map", "NUL character"),
+        ("feature map\ud800", "unpaired surrogate"),
+    ],
 )
 def test_it_reports_malformed_text(given, says: str) -> None:
     outcome = grade_answer("text", ACCEPTED, given)

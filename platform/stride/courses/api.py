@@ -225,17 +225,20 @@ def step_complete(request: HttpRequest, lesson_id: str, number: str) -> JsonResp
     found = _find_lesson(lesson_id)
     access.require_enrolled(user, found.course)
     steps = list(found.steps.filter(retired=False).order_by("position"))
-    if not (number.isascii() and number.isdigit() and 1 <= int(number[:7]) <= len(steps)):
+    # "007" is step 7 as in any integer, so leading zeros go before the length is bounded.
+    digits = number.lstrip("0") if number.isascii() and number.isdigit() else ""
+    place = int(digits) if 0 < len(digits) <= 6 else 0
+    if not 1 <= place <= len(steps):
         raise ApiError(404, "not_found", "no such step")
     data = json_object(request) if request.body else {}
-    if steps[int(number) - 1].complete == Step.Completion.CHECK and "answer" not in data:
+    if steps[place - 1].complete == Step.Completion.CHECK and "answer" not in data:
         raise ApiError(400, "invalid_field", '"answer" is required to complete a check step')
     try:
-        state, feedback = progress.complete_step(user, found, int(number), data.get("answer"))
+        state, feedback = progress.complete_step(user, found, place, data.get("answer"))
     except IndexError:
         raise ApiError(404, "not_found", "no such step") from None
     except progress.StepLocked as locked:
-        raise ApiError(409, "conflict", f"step {number} is locked: {locked}") from None
+        raise ApiError(409, "conflict", f"step {place} is locked: {locked}") from None
     except VariantError as broken:
         raise ApiError(409, "conflict", f"this check question cannot be drawn: {broken}") from None
     except progress.NotCompleted as failed:
@@ -251,7 +254,7 @@ def step_complete(request: HttpRequest, lesson_id: str, number: str) -> JsonResp
         {
             "completed": state is not None,
             "feedback": feedback,
-            "step": _step_json(user, states[int(number) - 1], terms),
+            "step": _step_json(user, states[place - 1], terms),
             "next_step": _next_step(states),
             "architecture_map": progress.architecture_map(user, found.course),
         }

@@ -41,6 +41,12 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "check": ("question",),
     "exercise": ("exercise", "text"),
 }
+# The required fields above that are not strings; they are checked on their own.
+TABLE_FIELDS = ("lines", "entries", "params", "question")
+OPTIONAL_TEXT_FIELDS: dict[str, tuple[str, ...]] = {"explanation": ("analogy", "example")}
+# A visualization's grid is small: a stride, window or padding beyond this shows nothing
+# useful, and a huge window or padding would not even fit in memory when the lesson opens.
+MAX_VISUALIZATION_STEP = 10
 # Markdown links to a glossary entry: [text](glossary:term-id).
 GLOSSARY_LINK = re.compile(r"\]\(glossary:([^)\s]*)\)")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -264,6 +270,10 @@ def _step(ck: Checker, table: dict, source: Source, index: int, seen: dict, quiz
     for key in STEP_FIELDS.get(kind, ()):
         if key not in table:
             ck.add(source, line, f"a {kind} step needs {key!r}")
+        elif key not in TABLE_FIELDS:  # prose and names: anything else would fail only when a student opens it
+            ck.text(table, key, source, line)
+    for key in OPTIONAL_TEXT_FIELDS.get(kind, ()):
+        ck.text(table, key, source, line, required=False)
     if kind == "check" and isinstance(table.get("question"), dict):
         step.question = _question(ck, table["question"], source, source.find("question", line), quiz_seen, generators)
     elif kind == "check" and "question" in table:
@@ -297,16 +307,26 @@ def _visualization(ck: Checker, table: dict, source: Source, line: int | None) -
         ck.add(source, source.key("kind", line), "a visualization's kind is convolution or pooling")
         return
     if not isinstance(params, dict):
+        if "params" in table:
+            ck.add(source, where, "'params' must be a table ([steps.params])")
         return
     if not is_grid(params.get("input")):
         ck.add(source, source.key("input", where), "params.input must be a rectangular grid of numbers")
     padding = params.get("padding", "valid")
-    if padding not in ("valid", "same") and not (isinstance(padding, int) and not isinstance(padding, bool)):
-        ck.add(source, source.key("padding", where), "params.padding is 'valid', 'same' or an int")
+    if padding not in ("valid", "same") and not (
+        isinstance(padding, int) and not isinstance(padding, bool) and 0 <= padding <= MAX_VISUALIZATION_STEP
+    ):
+        ck.add(
+            source,
+            source.key("padding", where),
+            f"params.padding is 'valid', 'same' or an int from 0 to {MAX_VISUALIZATION_STEP}",
+        )
     for key in ("stride", "pool_size"):
         value = params.get(key, 1)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            ck.add(source, source.key(key, where), f"params.{key} must be a positive integer")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_VISUALIZATION_STEP:
+            ck.add(
+                source, source.key(key, where), f"params.{key} must be an integer from 1 to {MAX_VISUALIZATION_STEP}"
+            )
     if kind == "convolution":
         if "kernel" in params and not is_grid(params["kernel"]):
             ck.add(source, source.key("kernel", where), "params.kernel must be a rectangular grid of numbers")

@@ -142,9 +142,15 @@ def complete_step(user, lesson: Lesson, number: int, answer: Any = None) -> tupl
 
 
 def architecture_map(user, course: Course) -> list[dict[str, Any]]:
-    """The layers Input -> ... -> Dense, each unlocked once a step that unlocks it is completed."""
+    """The layers Input -> ... -> Dense, each unlocked once a step that unlocks it is completed.
+
+    Only current steps of current lessons count: a lesson removed from the package keeps its
+    steps as they were (retiring it does not touch them), and its progress comes back with it.
+    """
     unlocked = set(
-        StepProgress.objects.filter(user=user, step__lesson__course=course, step__retired=False)
+        StepProgress.objects.filter(
+            user=user, step__lesson__course=course, step__retired=False, step__lesson__retired=False
+        )
         .exclude(step__unlocks="")
         .values_list("step__unlocks", flat=True)
     )

@@ -139,7 +139,10 @@ def quiz_attempts(request: HttpRequest, quiz_id: str) -> JsonResponse:
     found = _find_quiz(quiz_id)
     user = request.api_user
     if request.method == "POST":
-        attempts.availability(user, found)  # a 403 for a caller who does not take the course, before the body
+        # A 403 (not enrolled, not open, closed, no attempt left) comes before anything the body could get.
+        refusal = attempts.availability(user, found).refusal()
+        if refusal is not None:
+            raise refusal
         data = json_object(request)
         if "answers" not in data:
             raise ApiError(400, "invalid_field", '"answers" is required: an object of question key -> answer')

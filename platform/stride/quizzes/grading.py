@@ -173,6 +173,11 @@ def _text(expected: Sequence[str] | str, given: Any) -> Outcome:
         return _malformed(f"expected a short text, got {kind_of(given)}")
     if len(given) > MAX_TEXT_LENGTH:
         return _malformed(f"the answer is {len(given)} characters long; at most {MAX_TEXT_LENGTH} are read")
+    # The attempt stores the answer as given, and PostgreSQL's jsonb refuses both of these.
+    if "\0" in given:
+        return _malformed("the answer contains a NUL character")
+    if not given.isascii() and any("\ud800" <= char <= "\udfff" for char in given):
+        return _malformed("the answer is not valid Unicode (an unpaired surrogate)")
     answer = normalize_text(given)
     if not answer:
         return _wrong("the answer is empty")
