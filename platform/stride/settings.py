@@ -35,6 +35,8 @@ ALLOWED_HOSTS = env_list("STRIDE_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("STRIDE_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First, so its templates (the sign-in and password pages) win over the admin's.
+    "stride.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,17 +51,21 @@ INSTALLED_APPS = [
     "stride.quizzes",
     "stride.offerings",
     "stride.submissions",
+    "stride.gradebook",
     "stride.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the built frontend, the admin's) straight from the app, in every mode.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "stride.web.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "stride.urls"
@@ -76,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "stride.web.csp.nonce",
             ],
         },
     },
@@ -201,6 +208,40 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic's target; WhiteNoise looks there too
+# The browser side, built from frontend/ by `make frontend` (npm, esbuild) into frontend/dist/.
+STATICFILES_DIRS = [BASE_DIR / "frontend" / "dist"]
+# Served by WhiteNoise from the finders, so no collectstatic step is needed; files keep
+# their names (the frontend build decides about caching).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Accounts, e-mail -------------------------------------------------------------------
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+# Password-reset mail goes to the console unless an SMTP server is configured.
+EMAIL_HOST = env_str("STRIDE_EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("STRIDE_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("STRIDE_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("STRIDE_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("STRIDE_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("STRIDE_EMAIL_FROM", "stride@localhost")
+
+# --- Cookies and headers ----------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages hand scripts the token in the form, never through the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # --- Security behind a TLS proxy (production) -------------------------------------------
 
@@ -208,6 +249,7 @@ if env_bool("STRIDE_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("STRIDE_HSTS_SECONDS", 31536000, minimum=0)
 
 # --- Logging ----------------------------------------------------------------------------
 

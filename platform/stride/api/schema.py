@@ -14,10 +14,11 @@ from stride.api.spec import JSON, json_body, nullable, ref
 from stride.courses import schema as courses_schema
 from stride.flashcards import schema as flashcards_schema
 from stride.glossary import schema as glossary_schema
+from stride.gradebook import schema as gradebook_schema
 from stride.quizzes import schema as quizzes_schema
 
 # The learning-content endpoints describe themselves next to their views.
-CONTENT_SCHEMAS = (courses_schema, glossary_schema, flashcards_schema, quizzes_schema)
+CONTENT_SCHEMAS = (courses_schema, glossary_schema, flashcards_schema, quizzes_schema, gradebook_schema)
 
 MAX_ID = 2**63 - 1
 MAX_CODE_CHARACTERS = MAX_CODE_BYTES  # an upper bound: the limit is in UTF-8 bytes
@@ -359,7 +360,9 @@ PATHS: dict[str, Any] = {
             "operationId": "submit",
             "summary": "Submit code for grading",
             "description": (
-                "Stores the submission and queues its grading once stored; poll the Location. "
+                "Stores the submission and queues its grading once stored; poll the Location. In an "
+                "offering that grades the exercise, a student is refused (403) before it opens, after it "
+                "closes and once the attempts are used up. "
                 "Needs a bearer token (a browser session is not enough for POST)."
             ),
             "requestBody": {"required": True, "content": {JSON: {"schema": ref("schemas", "SubmissionRequest")}}},
@@ -376,6 +379,7 @@ PATHS: dict[str, Any] = {
                 },
                 "400": ref("responses", "BadRequest"),
                 "401": ref("responses", "Unauthenticated"),
+                "403": ref("responses", "Forbidden"),
                 "404": ref("responses", "NotFound"),
                 "413": ref("responses", "TooLarge"),
                 "415": ref("responses", "UnsupportedMediaType"),

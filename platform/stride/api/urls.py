@@ -6,6 +6,7 @@ from stride.api import views
 from stride.courses import api as courses_api
 from stride.flashcards import api as flashcards_api
 from stride.glossary import api as glossary_api
+from stride.gradebook import api as gradebook_api
 from stride.quizzes import api as quizzes_api
 
 app_name = "api"
@@ -21,5 +22,6 @@ urlpatterns = [
     *glossary_api.urlpatterns,
     *flashcards_api.urlpatterns,
     *quizzes_api.urlpatterns,
+    *gradebook_api.urlpatterns,
     re_path(r"^(?P<path>.*)$", views.not_found),
 ]

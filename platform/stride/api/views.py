@@ -334,16 +334,31 @@ def exercise_submissions(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse({"submissions": listed})
 
 
-def submit(request: HttpRequest, found: Exercise) -> JsonResponse:
-    code = submission_code(json_object(request))
-    user = request.api_user
+def submit_code(user, exercise: Exercise, code: str) -> Submission:
+    """Store a submission for ``user`` under every rule that applies; ApiError when refused.
+
+    The API and the exercise page both submit through here.
+    """
+    # Imported here: the offerings' rules raise this module's ApiError.
+    from stride.offerings import limits
+
     with transaction.atomic():
-        # One submitter at a time per user, so the rate limit cannot be raced past.
+        # One submitter at a time per user, so neither the rate limit nor an offering's
+        # attempt limit can be raced past.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        item = limits.check_submission(user, exercise)  # 403 not_open / closed / attempt_limit
         check_rate(user)
         # Enqueued after the commit; a broker that is down is logged there and the
         # sweeper sends the grading later, so the answer is 202 either way.
-        created = create_submission(user, found, code)
+        created = create_submission(user, exercise, code)
+        if item is not None:
+            limits.record_attempt(item, user, created)
+    return created
+
+
+def submit(request: HttpRequest, found: Exercise) -> JsonResponse:
+    code = submission_code(json_object(request))
+    created = submit_code(request.api_user, found, code)
     response = JsonResponse({"id": created.pk, "status": created.status}, status=202)
     response["Location"] = reverse("api:submission", args=[created.pk])
     return response

@@ -2,9 +2,10 @@
 
 The rules come from the student's offering of the quiz's course: its GradedItem for the
 quiz, if it has one, gives the window (``opens_at <= now < closes_at``, either end
-optional) and ``max_attempts`` (empty: unlimited). Without an item a quiz is always open
-and unlimited. Instructors, TAs and site staff are not held to the rules: they try the
-quiz out.
+optional; a ``no_late`` item also closes after its due time, and a student's extension
+moves both, see stride.offerings.policy) and ``max_attempts`` (empty: unlimited).
+Without an item a quiz is always open and unlimited. Instructors, TAs and site staff are
+not held to the rules: they try the quiz out.
 
 Each question is graded against the student's own variant. What a student sees of a wrong
 answer depends on whether they can still try again: the feedback message always, but the
@@ -28,7 +29,8 @@ from django.utils import timezone
 from stride.api.views import ApiError
 from stride.courses import access
 from stride.courses.markdown import render_markdown
-from stride.offerings.models import Enrollment, GradedItem, Offering
+from stride.offerings import policy
+from stride.offerings.models import Enrollment, Extension, GradedItem, Offering
 from stride.quizzes.grading import grade_answer
 from stride.quizzes.models import Question, Quiz, QuizAttempt
 from stride.quizzes.variants import Variant, VariantError, variant_for
@@ -48,14 +50,15 @@ class Availability:
     exempt: bool  # teaching staff and site staff: no window, no limit
     state: str  # open | not_open | closed (by the window alone)
     used: int  # attempts made through this offering
+    dates: policy.Deadlines | None = None  # the item's dates for this student (extension applied)
 
     @property
     def opens_at(self) -> datetime | None:
-        return self.item.opens_at if self.item else None
+        return self.dates.opens_at if self.dates else None
 
     @property
     def closes_at(self) -> datetime | None:
-        return self.item.closes_at if self.item else None
+        return self.dates.last_moment if self.dates else None
 
     @property
     def max_attempts(self) -> int | None:
@@ -93,10 +96,14 @@ class Availability:
         return None
 
 
-def _window_state(item: GradedItem | None, now: datetime) -> str:
-    if item is not None and item.opens_at is not None and now < item.opens_at:
+def _dates(item: GradedItem | None, extension_due_at: datetime | None) -> policy.Deadlines | None:
+    return policy.deadlines(item.rules(), extension_due_at) if item is not None else None
+
+
+def _window_state(dates: policy.Deadlines | None, now: datetime) -> str:
+    if dates is not None and not dates.is_open_yet(now):
         return NOT_OPEN
-    if item is not None and item.closes_at is not None and now >= item.closes_at:
+    if dates is not None and dates.is_closed(now):
         return CLOSED
     return OPEN
 
@@ -117,8 +124,14 @@ def availability(user, quiz: Quiz, *, now: datetime | None = None) -> Availabili
         offering = enrolment.offering
         exempt = enrolment.role != Enrollment.Role.STUDENT or access.is_site_staff(user)
     item = GradedItem.objects.filter(offering=offering, quiz=quiz).first() if offering is not None else None
+    extension = (
+        Extension.objects.filter(item=item, user=user).values_list("due_at", flat=True).first() if item else None
+    )
+    dates = _dates(item, extension)
     used = _attempts_through(user, quiz, offering).count()
-    return Availability(offering=offering, item=item, exempt=exempt, state=_window_state(item, now), used=used)
+    return Availability(
+        offering=offering, item=item, exempt=exempt, state=_window_state(dates, now), used=used, dates=dates
+    )
 
 
 def availabilities(user, quizzes: list[Quiz], *, now: datetime | None = None) -> dict[int, Availability]:
@@ -137,6 +150,9 @@ def availabilities(user, quizzes: list[Quiz], *, now: datetime | None = None) ->
         (i.offering_id, i.quiz_id): i
         for i in GradedItem.objects.filter(offering__in=offering_ids, quiz__in=[q.pk for q in quizzes])
     }
+    extensions = dict(
+        Extension.objects.filter(item__in=[i.pk for i in items.values()], user=user).values_list("item", "due_at")
+    )
     counts: dict[tuple[int, int | None], int] = {}
     for attempt in QuizAttempt.objects.filter(user=user, quiz__in=[q.pk for q in quizzes]).values(
         "quiz_id", "offering_id"
@@ -150,12 +166,14 @@ def availabilities(user, quizzes: list[Quiz], *, now: datetime | None = None) ->
         offering = enrolment.offering if enrolment else None
         exempt = staff or enrolment is None or enrolment.role != Enrollment.Role.STUDENT
         item = items.get((offering.pk, quiz.pk)) if offering else None
+        dates = _dates(item, extensions.get(item.pk) if item else None)
         result[quiz.pk] = Availability(
             offering=offering,
             item=item,
             exempt=exempt,
-            state=_window_state(item, now),
+            state=_window_state(dates, now),
             used=counts.get((quiz.pk, offering.pk if offering else None), 0),
+            dates=dates,
         )
     return result
 
@@ -252,7 +270,11 @@ def submit_attempt(user, quiz: Quiz, answers: Any, *, now: datetime | None = Non
     unknown keys or malformed answers, 409 conflict if a generator is broken.
     """
     now = now or timezone.now()
-    availability(user, quiz, now=now)  # a 403 for someone who does not take the course, before grading
+    # Refused before grading: what grading says of malformed answers (question keys, their
+    # types, which options exist) must not reach a student before the quiz opens.
+    early = availability(user, quiz, now=now).refusal()
+    if early is not None:
+        raise early
     results = grade_attempt(user, quiz, answers)
     points = sum(r["points"] for r in results)
     max_points = sum(r["max_points"] for r in results)

@@ -48,4 +48,13 @@ def sweep() -> dict[str, int]:
     )
     if report["requeued"] or report["abandoned"]:
         logger.warning("sweeper: %s", report)
+    # Regrades travel through the same queue with tokens of their own.
+    from stride.gradebook import regrade
+
+    regrades = regrade.requeue_stuck(
+        older_than=timedelta(seconds=settings.STRIDE_SWEEP_AFTER_SECONDS),
+        max_deliveries=settings.STRIDE_MAX_DELIVERIES,
+    )
+    if any(regrades.values()):
+        logger.warning("sweeper (regrades): %s", regrades)
     return report
