@@ -20,8 +20,8 @@ PORT ?= 8000
 export PYTHONPATH := $(CURDIR)/platform$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 # command:debian-package pairs.
-RUN_SYSTEM_DEPS := bwrap:bubblewrap
-TEST_SYSTEM_DEPS := bwrap:bubblewrap redis-server:redis-server
+RUN_SYSTEM_DEPS := bwrap:bubblewrap node:nodejs npm:npm
+TEST_SYSTEM_DEPS := $(RUN_SYSTEM_DEPS) redis-server:redis-server chromium:chromium
 BENCH_SYSTEM_DEPS := $(TEST_SYSTEM_DEPS) wrk:wrk
 
 # $(call system_deps,PAIRS): install the packages whose command is missing (root), or stop.
@@ -40,13 +40,14 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
-.PHONY: help run test lint fmt system-deps system-deps-run migrate bench bench-grader clean .venv
+.PHONY: help run test lint fmt system-deps system-deps-run migrate bench bench-grader clean .venv frontend
 
 help:
 	@echo "make run            migrate, seed_demo, then web, workers and beat on http://0.0.0.0:\$$PORT (default 8000)"
 	@echo "make test           lint, then the whole test suite"
 	@echo "make lint | fmt     check | fix lint and formatting (ruff)"
-	@echo "make system-deps    install missing system packages (bubblewrap, redis-server)"
+	@echo "make system-deps    install missing system packages (bubblewrap, node, redis-server, chromium)"
+	@echo "make frontend       build the browser side (frontend/ -> frontend/dist/)"
 	@echo "make bench          pipeline benchmark on the real stack (gunicorn, Redis, grading workers)"
 	@echo "make bench-grader   grader benchmark"
 	@echo "make clean          remove .venv and var/"
@@ -70,6 +71,18 @@ $(INSTALLED): $(REQUIREMENTS) | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
+# The browser side: frontend/ built with npm and esbuild into frontend/dist/ (served as
+# static files), again whenever a source, the package list or the lock file changes.
+FRONTEND_BUILT := frontend/dist/.built
+FRONTEND_SOURCES := $(shell find frontend/src frontend/styles -type f 2>/dev/null) frontend/package.json frontend/package-lock.json
+
+frontend: $(FRONTEND_BUILT)
+
+$(FRONTEND_BUILT): $(FRONTEND_SOURCES)
+	@$(call system_deps,node:nodejs npm:npm)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	@touch $@
+
 migrate: .venv
 	$(MANAGE) migrate --noinput
 
@@ -80,7 +93,7 @@ migrate: .venv
 # is installed when missing; otherwise stride.run starts the rest and says why it cannot grade.
 RUN_DEPS := $(if $(filter 0,$(shell id -u)),system-deps-run)
 
-run: $(RUN_DEPS) .venv
+run: $(RUN_DEPS) .venv frontend
 	@export STRIDE_DEBUG="$${STRIDE_DEBUG:-1}"; \
 	exec $(PY) -m stride.run
 
@@ -94,7 +107,7 @@ fmt: .venv
 
 # Real PostgreSQL and Redis when they answer locally (see stride/services.py), else SQLite
 # and tests that need Redis skip (CI sets STRIDE_REQUIRE_SERVICES=1 to make that a failure).
-test: system-deps .venv lint
+test: system-deps .venv lint frontend
 	@eval "$$($(PY) -m stride.services test-env)"; \
 	echo "tests: database $${DATABASE_URL:-sqlite (in memory)}, redis $${REDIS_URL:-none (embedded broker)}"; \
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -108,4 +121,4 @@ bench-grader: system-deps-run .venv
 	$(PY) -m grader.bench
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var frontend/node_modules frontend/dist test-artifacts

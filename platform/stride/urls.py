@@ -9,4 +9,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("stride.api.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("stride.web.urls")),
 ]

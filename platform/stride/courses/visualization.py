@@ -47,7 +47,7 @@ def pool(grid, mode: str = "max", pool_size: int = 2, stride: int | None = None,
 
 def resolved_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
     """The step's params with the preset's kernel filled in and the expected output added."""
-    resolved = dict(params)
+    resolved = {**params, "kind": kind}
     try:
         if kind == "convolution":
             kernel = params.get("kernel") or KERNEL_PRESETS[params.get("preset", "vertical-edge")]
