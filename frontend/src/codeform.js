@@ -1,7 +1,7 @@
 // Submitting code without leaving the page: POST the form with fetch, show the live status,
 // poll until the grader is done, then swap in the server-rendered result and history.
 //
-// Markup (web-contract.md): form.code-form[data-code-form] (action /exercises/<slug>/submit,
+// Markup (frontend/HOOKS.md): form.code-form[data-code-form] (action /exercises/<slug>/submit,
 // with the CSRF hidden input), div[data-submission-status] (aria-live), div[data-submission-result],
 // div[data-submission-history] (the history URL is the submit answer's history_url, else
 // data-history-url, else the form's action with /submit replaced by /history). Errors go into

@@ -1,6 +1,6 @@
 // The code editor of an exercise page: CodeMirror 6 over the server's plain textarea.
 //
-// Markup (web-contract.md): <textarea name="code" id="code" data-editor
+// Markup (frontend/HOOKS.md): <textarea name="code" id="code" data-editor
 // data-storage-key="stride:code:<user>:<slug>">starter</textarea> inside form[data-code-form].
 // The textarea stays in the form (hidden) and always holds the editor's text, so the form
 // posts the code with or without the fetch handler. The starter comes from data-starter,

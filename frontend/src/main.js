@@ -1,5 +1,5 @@
 // Entry point of dist/stride.js (loaded by base.html as <script type="module">).
-// Finds the contract's hooks on the page and starts each widget; a widget that fails is
+// Finds the page hooks (frontend/HOOKS.md) on the page and starts each widget; a widget that fails is
 // reported in the console and leaves the server-rendered page working as it is.
 // When everything has started, <html> gets data-stride-ready="true" (browser tests wait on it).
 

@@ -1,7 +1,7 @@
 // Read a dialogue aloud with the browser's speech synthesis, one line after another,
 // highlighting the line being read (class "reading" and aria-current on the <li>).
 //
-// Markup (web-contract.md): <button type="button" class="read-aloud" data-read-aloud>Read aloud</button>
+// Markup (frontend/HOOKS.md): <button type="button" class="read-aloud" data-read-aloud>Read aloud</button>
 // next to <ol class="dialogue"> of <li class="line role-teacher|role-student"><b class="speaker">…</b>
 // <div class="text">…</div></li>. The dialogue is the one named by the button's aria-controls,
 // else the first ol.dialogue in the button's step (section.step), else on the page.

@@ -1,6 +1,6 @@
 // Definitions of glossary terms as accessible tooltips.
 //
-// Markup (web-contract.md): <a class="term" href="/glossary/#term-<key>" data-term="<key>"
+// Markup (frontend/HOOKS.md): <a class="term" href="/glossary/#term-<key>" data-term="<key>"
 // title="definition">. The title moves into a role="tooltip" element (the attribute is
 // removed so the browser does not show a second, native tooltip and screen readers do not
 // read the definition twice; it is kept in data-definition). The link gets

@@ -1,7 +1,7 @@
 // The interactive visualization of a lesson step: a kernel (or a pooling window) sliding
 // over a grid, the output filling cell by cell.
 //
-// Markup from the server (web-contract.md, "visualization"):
+// Markup from the server (frontend/HOOKS.md, "visualization"):
 //   <div class="visualizer" data-visualizer [data-kind="convolution|pooling"]>
 //     <script type="application/json" class="visualizer-params">{"kind": ..., "input": ...}</script>
 //   </div>

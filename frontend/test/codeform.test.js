@@ -11,7 +11,7 @@ describe("polling", () => {
     assert.deepEqual(delays, [500, 750, 1125, 1688, 2000, 2000, 2000]);
   });
 
-  it("names the statuses as the contract does", () => {
+  it("names the statuses as the page hooks do", () => {
     assert.equal(STATUS_TEXT.queued, "Queued");
     assert.equal(STATUS_TEXT.running, "Running");
     assert.equal(STATUS_TEXT.graded, "Graded");

@@ -52,7 +52,7 @@ PRESETS = {
     "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
 }
 GRADING_TIMEOUT_MS = 60_000
-#: The policy of web-contract.md, with the request's nonce.
+#: The policy of frontend/HOOKS.md, with the request's nonce.
 CONTRACT_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -130,7 +130,7 @@ def cell_values(widget) -> list[list[float | None]]:
 
 
 def server_params(widget) -> dict[str, Any]:
-    """The parameters the server put in the page for the widget (web-contract.md, visualization)."""
+    """The parameters the server put in the page for the widget (frontend/HOOKS.md, visualization)."""
     return json.loads(widget.locator("script.visualizer-params").text_content() or "{}")
 
 
