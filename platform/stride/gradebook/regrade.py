@@ -33,7 +33,7 @@ from stride.api.views import ApiError
 from stride.exercises.models import Exercise
 from stride.gradebook.models import GradingRecord, Regrade, RegradeBatch
 from stride.offerings.models import ExerciseAttempt, GradedItem, Offering
-from stride.submissions.models import Submission, _number, send_after_commit, send_grading
+from stride.submissions.models import Submission, result_fields, send_after_commit, send_grading
 
 logger = logging.getLogger(__name__)
 
@@ -182,24 +182,13 @@ def record_started(submission_id: int, token: str) -> bool:
 
 def record_result(submission_id: int, token: str, result: dict) -> bool:
     """Store a regrade's result exactly once (False: unknown token, duplicate, or cancelled batch)."""
-    verdict = str(result.get("verdict", ""))[:32]
-    failed = verdict in ("package_error", "grader_error")
     now = timezone.now()
     changed = Regrade.objects.filter(
         submission_id=submission_id,
         grading_token=token,
         status__in=IN_FLIGHT,
         batch__state=RegradeBatch.State.OPEN,
-    ).update(
-        status=Regrade.Status.ERROR if failed else Regrade.Status.GRADED,
-        verdict=verdict,
-        score=_number(result.get("score")),
-        points=_number(result.get("points")),
-        max_points=_number(result.get("max_points")),
-        result=result,
-        graded_version=str(result.get("version", ""))[:32],
-        finished_at=now,
-    )
+    ).update(**result_fields(result, now))
     if changed:
         Regrade.objects.filter(submission_id=submission_id, grading_token=token, started_at__isnull=True).update(
             started_at=now

@@ -83,21 +83,10 @@ class Submission(models.Model):
     @classmethod
     def record_result(cls, pk: int, token: str, result: dict) -> bool:
         """Store a grading's result exactly once; False for a duplicate or stale delivery."""
-        verdict = str(result.get("verdict", ""))[:32]
-        failed = verdict in ("package_error", "grader_error")
         now = timezone.now()
         changed = cls.objects.filter(
             pk=pk, grading_token=token, status__in=[cls.Status.QUEUED, cls.Status.RUNNING]
-        ).update(
-            status=cls.Status.ERROR if failed else cls.Status.GRADED,
-            verdict=verdict,
-            score=_number(result.get("score")),
-            points=_number(result.get("points")),
-            max_points=_number(result.get("max_points")),
-            result=result,
-            graded_version=str(result.get("version", ""))[:32],
-            finished_at=now,
-        )
+        ).update(**result_fields(result, now))
         if changed:
             # A result can overtake its own "started" message; keep the timeline sane.
             cls.objects.filter(pk=pk, started_at__isnull=True).update(started_at=now)
@@ -154,6 +143,22 @@ def _regrade():
     from stride.gradebook import regrade
 
     return regrade
+
+
+def result_fields(result: dict, now) -> dict:
+    """The columns a grading's result sets, on a submission or on a regrade of one."""
+    verdict = str(result.get("verdict", ""))[:32]
+    failed = verdict in ("package_error", "grader_error")
+    return {
+        "status": Submission.Status.ERROR if failed else Submission.Status.GRADED,
+        "verdict": verdict,
+        "score": _number(result.get("score")),
+        "points": _number(result.get("points")),
+        "max_points": _number(result.get("max_points")),
+        "result": result,
+        "graded_version": str(result.get("version", ""))[:32],
+        "finished_at": now,
+    }
 
 
 def _number(value) -> float | None:
