@@ -194,6 +194,9 @@ function createView(textarea, { form, drafts, helpId }) {
     ),
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
     EditorView.contentAttributes.of({
+      // The editable content is in the Tab order anyway (contenteditable); saying so with
+      // tabindex lets checkers such as axe see that the scrolling editor is keyboard operable.
+      tabindex: "0",
       "aria-label": labelText(textarea),
       "aria-describedby": helpId,
       "aria-multiline": "true",

@@ -7,6 +7,7 @@ import { initCodeForms } from "./codeform.js";
 import { initEditors } from "./editor.js";
 import { initFlashcards } from "./flashcards.js";
 import { initReadAloud } from "./readaloud.js";
+import { initScrollableRegions } from "./scrollable.js";
 import { initTermTooltips } from "./tooltips.js";
 import { initVisualizers } from "./visualizer.js";
 
@@ -17,6 +18,7 @@ const WIDGETS = [
   ["flashcards", initFlashcards],
   ["read aloud", initReadAloud],
   ["term tooltips", initTermTooltips],
+  ["scrollable regions", initScrollableRegions],
 ];
 
 function start() {

@@ -16,6 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 CELL = 34
 MAX_CELLS = 24 * 24  # bigger arrays are described, not drawn
+#: The outer ring of a differing cell: dark enough for 3:1 on every fill paler than the
+#: middle of the scale (the white inner ring takes the darker fills).
+DIFF_RING = "#7f1d1d"
 
 
 @dataclass
@@ -57,6 +60,29 @@ def _colour(value: float, scale: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+def _luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of a #rrggbb colour."""
+    channels = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours (1 to 21)."""
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colour(fill: str) -> str:
+    """Black or white, whichever stands out more on ``fill``.
+
+    Every colour reaches at least 4.58:1 with one of the two, so a value is always readable
+    (WCAG AA, 4.5:1). A fixed threshold on the value cannot promise that: black on the dark blue end
+    of the scale is only 3.9:1, and white on the pale middle far less.
+    """
+    return "#000000" if contrast(fill, "#000000") >= contrast(fill, "#ffffff") else "#ffffff"
+
+
 def _label(value: float) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -81,12 +107,13 @@ def svg(grid: Grid, title: str, marked: set[tuple[int, int]], scale: float) -> S
         for c, value in enumerate(row):
             diff = (r, c) in marked
             fill = _colour(value, scale)
-            dark_text = abs(value / scale) < 0.6 if scale else True
+            ink = text_colour(fill)
             cells.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" class="{}">'
                     "<title>row {}, column {}: {}{}</title></rect>"
-                    '<text x="{}" y="{}" class="{}" text-anchor="middle" dominant-baseline="central">{}</text>',
+                    '<text x="{}" y="{}" class="{}" fill="{}" text-anchor="middle" dominant-baseline="central">'
+                    "{}</text>",
                     c * CELL,
                     r * CELL,
                     CELL,
@@ -99,13 +126,30 @@ def svg(grid: Grid, title: str, marked: set[tuple[int, int]], scale: float) -> S
                     " (differs)" if diff else "",
                     c * CELL + CELL / 2,
                     r * CELL + CELL / 2,
-                    "value dark" if dark_text else "value light",
+                    "value dark" if ink == "#000000" else "value light",
+                    ink,
                     _label(value),
                 )
             )
-    # Outlines last, so no neighbouring cell covers half of them.
+    # Outlines last, so no neighbouring cell covers half of them. Two rings: a dark red one on
+    # the cell's edge and a white one just inside it, so that one of them stands out (3:1,
+    # WCAG 1.4.11) on any fill of the scale, from white to the darkest blue or orange.
+    inset = 2.75
     outlines = [
-        format_html('<rect x="{}" y="{}" width="{}" height="{}" class="diff-outline"/>', c * CELL, r * CELL, CELL, CELL)
+        format_html(
+            '<rect x="{}" y="{}" width="{}" height="{}" class="diff-outline" fill="none" stroke="{}" stroke-width="3"/>'
+            '<rect x="{}" y="{}" width="{}" height="{}" class="diff-outline-inner" fill="none" stroke="#ffffff"'
+            ' stroke-width="1.5"/>',
+            c * CELL,
+            r * CELL,
+            CELL,
+            CELL,
+            DIFF_RING,
+            c * CELL + inset,
+            r * CELL + inset,
+            CELL - 2 * inset,
+            CELL - 2 * inset,
+        )
         for r, c in sorted(marked)
         if r < rows and c < cols
     ]
