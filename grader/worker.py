@@ -4,7 +4,9 @@
 
 It consumes ``stride.grade`` from the ``grading`` queue, grades in this process's own
 sandbox slot, and hands the outcome back as ``stride.record_result`` on the ``results``
-queue, where a Django-aware worker records it. The broker is Redis when ``REDIS_URL``
+queue, where a Django-aware worker records it. ``stride.validate`` (an instructor's
+"Validate" button) runs ``grader.validate`` on a package in the same sandbox and answers
+with ``stride.record_validation``, once on starting and once with the report. The broker is Redis when ``REDIS_URL``
 is set, otherwise the embedded broker in ``$STRIDE_VAR_DIR/broker`` (the same folder the
 platform uses).
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 from celery import Celery, signals
@@ -28,6 +31,7 @@ from grader import broker
 from grader.grade import GRADING_BUDGET_S, grade_submission
 from grader.package import EXERCISES_DIR, Exercise, PackageError, find_exercise, package_version
 from grader.sandbox import Sandbox, SandboxError, SandboxUnavailable
+from grader.validate import validate_exercise
 
 logger = logging.getLogger("grader.worker")
 
@@ -35,6 +39,8 @@ GRADE_TASK = "stride.grade"
 STARTED_TASK = "stride.grading_started"
 RESULT_TASK = "stride.record_result"
 HEARTBEAT_TASK = "stride.worker_heartbeat"
+VALIDATE_TASK = "stride.validate"
+VALIDATION_RESULT_TASK = "stride.record_validation"
 GRADING_QUEUE, RESULTS_QUEUE = "grading", "results"
 HEARTBEAT_SECONDS = 10
 # A grading stops itself after GRADING_BUDGET_S; the soft limit is a backstop, and the
@@ -42,6 +48,10 @@ HEARTBEAT_SECONDS = 10
 SOFT_TIME_LIMIT = int(GRADING_BUDGET_S + 30)
 HARD_TIME_LIMIT = SOFT_TIME_LIMIT + 15
 MAX_RETRIES = 5
+# A validation grades the reference and every sample with a few seeds: many gradings in one task.
+VALIDATION_SEEDS = 3
+VALIDATION_SOFT_TIME_LIMIT = 900
+VALIDATION_HARD_TIME_LIMIT = VALIDATION_SOFT_TIME_LIMIT + 30
 
 
 def _repo_var_dir() -> Path:
@@ -66,7 +76,8 @@ def configure(app: Celery) -> None:
         worker_prefetch_multiplier=1,
         task_default_queue=GRADING_QUEUE,
         task_routes={RESULT_TASK: {"queue": RESULTS_QUEUE}, STARTED_TASK: {"queue": RESULTS_QUEUE},
-                     HEARTBEAT_TASK: {"queue": RESULTS_QUEUE}, GRADE_TASK: {"queue": GRADING_QUEUE}},
+                     HEARTBEAT_TASK: {"queue": RESULTS_QUEUE}, GRADE_TASK: {"queue": GRADING_QUEUE},
+                     VALIDATION_RESULT_TASK: {"queue": RESULTS_QUEUE}, VALIDATE_TASK: {"queue": GRADING_QUEUE}},
         worker_hijack_root_logger=False,
     )  # fmt: skip
 
@@ -157,3 +168,49 @@ def grade(self, submission_id: int, slug: str, code: str, token: str) -> None:
         else:
             raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from None
     app.send_task(RESULT_TASK, args=[submission_id, token, result])
+
+
+def _drop_sandbox() -> None:
+    """Close this process's sandbox after a failure; the next task starts a fresh one."""
+    global _sandbox
+    if _sandbox is not None:
+        _sandbox.close()
+        _sandbox = None
+
+
+@app.task(
+    name=VALIDATE_TASK,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=VALIDATION_SOFT_TIME_LIMIT,
+    time_limit=VALIDATION_HARD_TIME_LIMIT,
+)
+def validate(self, run_id: int, slug: str, token: str) -> None:
+    """Check one package as ``python -m grader validate`` does and send the report to the results queue.
+
+    The report: ``status`` "done" with ``passed``, ``problems``, ``lines`` and the ``version``
+    checked, or "error" with a ``message`` when the sandbox could not run the checks.
+    """
+    app.send_task(VALIDATION_RESULT_TASK, args=[run_id, token, {"status": "running"}])
+    started = time.monotonic()
+    try:
+        package = exercise(slug)
+        problems, lines = validate_exercise(package, sandbox(), seeds=VALIDATION_SEEDS)
+        report = {"status": "done", "passed": not problems, "problems": problems, "lines": lines,
+                  "version": package.version}  # fmt: skip
+    except PackageError as exc:
+        # A broken package is the finding itself, not a failure of the check.
+        report = {"status": "done", "passed": False, "problems": [str(exc)], "lines": [], "version": ""}
+    except (SandboxError, SoftTimeLimitExceeded) as exc:
+        _drop_sandbox()
+        if self.request.retries >= MAX_RETRIES or isinstance(exc, SoftTimeLimitExceeded):
+            report = {"status": "error", "message": f"the checks could not run: {exc}"}
+        else:
+            raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from None
+    except Exception as exc:  # the reference itself crashed while computing expected values
+        logger.exception("validation of %s failed", slug)
+        report = {"status": "error", "message": f"the checks stopped with {type(exc).__name__}: {exc}"}
+    report["duration_ms"] = round((time.monotonic() - started) * 1000)
+    app.send_task(VALIDATION_RESULT_TASK, args=[run_id, token, report])

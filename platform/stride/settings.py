@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "stride.web.csp.nonce",
+                "stride.web.context.navigation",
             ],
         },
     },
@@ -168,7 +169,11 @@ CELERY_TASK_ROUTES = {
     "stride.grading_started": {"queue": "results"},
     "stride.worker_heartbeat": {"queue": "results"},
     "stride.sweep": {"queue": "results"},
+    "stride.validate": {"queue": "grading"},
+    "stride.record_validation": {"queue": "results"},
 }
+# Task modules outside the apps' tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["stride.gradebook.authoring"]
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-submissions": {
         "task": "stride.sweep",

@@ -66,3 +66,9 @@ def test_it_refuses_enrolment_without_a_csrf_token(course: Course, offering: Off
 def test_it_answers_404_for_an_unknown_course(course: Course, student: Visitor) -> None:
     page = student.client.get("/courses/nope/")
     assert page.status_code == 404 and b"Nothing here" in page.content
+
+
+def test_it_shows_the_teach_link_only_to_those_who_teach(course: Course, offering: Offering, student: Visitor) -> None:
+    assert b'href="/teach/"' not in student.client.get("/").content
+    Enrollment.objects.filter(user=student.user).update(role=Enrollment.Role.TA)
+    assert b'href="/teach/"' in student.client.get("/").content

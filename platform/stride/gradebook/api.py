@@ -1,7 +1,8 @@
 """JSON API of the gradebook (mounted under /api/ by stride.api.urls).
 
 ``GET /api/offerings/{slug}/grades``: the offering's gradebook as JSON, for its instructors
-and TAs and for site staff (403 for anyone else signed in, 404 for an unknown offering).
+and for site staff (403 for anyone else signed in, TAs included: exports are the
+instructors'; 404 for an unknown offering).
 Every answer is an export and is logged.
 """
 
@@ -19,7 +20,7 @@ from stride.api.views import api_view, authenticated
 from stride.gradebook.exports import gradebook_json, log_export
 from stride.gradebook.grades import compute_gradebook
 from stride.gradebook.models import ExportLog
-from stride.offerings.roles import find_offering, require_teaching
+from stride.offerings.roles import find_offering, require_instructing
 
 
 @csrf_exempt
@@ -29,7 +30,7 @@ from stride.offerings.roles import find_offering, require_teaching
 def offering_grades(request: HttpRequest, slug: str) -> HttpResponse:
     """The gradebook: per student and item the points that count, with every attempt."""
     offering = find_offering(slug)
-    require_teaching(request.api_user, offering)
+    require_instructing(request.api_user, offering)  # exports are the instructors' (TAs see the table)
     book = compute_gradebook(offering)
     log_export(offering, "json", by=request.api_user, via=ExportLog.Via.API, rows=len(book.rows))
     body = json.dumps(gradebook_json(book), cls=DjangoJSONEncoder)

@@ -137,3 +137,39 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format} export of {self.offering_slug} by {self.username or 'a command'}"
+
+
+class ValidationRun(models.Model):
+    """One run of the grader's package validation for an exercise (see stride.gradebook.authoring).
+
+    The grading worker does the work in its sandbox (``stride.validate`` on the grading queue)
+    and reports back twice through ``stride.record_validation``: once when it starts, once with
+    the report. ``token`` ties those messages to this row, so a stale or repeated one changes nothing.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done", "done: the report says whether every check passed"
+        ERROR = "error", "error: the grader could not run the checks"
+
+    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.CASCADE, related_name="validation_runs")
+    version = models.CharField(max_length=32, help_text="the package version the platform knew when it was asked")
+    validated_version = models.CharField(max_length=32, blank=True, help_text="the version the grader checked")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    passed = models.BooleanField(null=True, blank=True, help_text="done: whether every check passed")
+    report = models.JSONField(null=True, blank=True, help_text="problems and lines per sample, from the grader")
+    token = models.UUIDField(default=uuid.uuid4, unique=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["exercise", "-created_at"], name="validation_latest")]
+
+    def __str__(self) -> str:
+        return f"validation of {self.exercise} ({self.status})"

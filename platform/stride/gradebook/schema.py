@@ -110,7 +110,8 @@ PATHS: dict[str, Any] = {
             "operationId": "getOfferingGrades",
             "summary": "The offering's gradebook: per student and item the points that count, with every attempt",
             "description": (
-                "For the offering's instructors and TAs and for site staff; 403 for anyone else. "
+                "For the offering's instructors and for site staff (exports are theirs; TAs see the table "
+                "on the teaching pages); 403 for anyone else. "
                 "Late penalties and extensions are applied; each call is logged as an export."
             ),
             "responses": {

@@ -1,6 +1,6 @@
 """URLs of the pages (namespace ``web``); accounts are under /accounts/ (stride.urls)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from stride.web.views import accounts, catalog, exercises, lessons, study
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("quizzes/<int:quiz_id>/", study.quiz, name="quiz"),
     path("grades/", study.grades, name="grades"),
     path("accounts/signup/", accounts.signup, name="signup"),
+    # Instructors' and TAs' pages (offerings, authoring checks, regrades, analytics, exports).
+    path("teach/", include("stride.web.teach.urls")),
 ]
