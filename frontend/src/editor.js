@@ -98,6 +98,7 @@ function startEditor(textarea) {
     { id: helpId, class: "editor-help muted" },
     "Ctrl+Enter (⌘+Enter on a Mac) submits. Tab indents; to leave the editor with the keyboard press Esc, then Tab.",
   );
+  reset.hidden = false; // the page renders it hidden: it does nothing without this script
   const toolbar = h("div", { class: "editor-toolbar cluster" }, reset.isConnected ? null : reset, note);
   if (draft) note.textContent = `Your unsaved work from this browser was restored${timeAgo(draft.savedAt)}.`;
 

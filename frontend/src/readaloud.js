@@ -5,7 +5,8 @@
 // next to <ol class="dialogue"> of <li class="line role-teacher|role-student"><b class="speaker">…</b>
 // <div class="text">…</div></li>. The dialogue is the one named by the button's aria-controls,
 // else the first ol.dialogue in the button's step (section.step), else on the page.
-// Without speechSynthesis the button is hidden. The button toggles: "Read aloud" / "Stop reading".
+// The page renders the button hidden; it is shown only where speechSynthesis exists. The button
+// toggles: "Read aloud" / "Stop reading".
 
 import { h, prefersReducedMotion } from "./dom.js";
 
@@ -47,6 +48,7 @@ function startButton(button) {
     button.hidden = true;
     return;
   }
+  button.hidden = false; // the page renders it hidden, for browsers without this script
   const label = button.textContent.trim() || "Read aloud";
   const status = h("span", { class: "read-aloud-status muted", "aria-live": "polite" });
   button.after(status);

@@ -99,6 +99,8 @@ def test_results_wait_until_confirmed_and_the_old_ones_are_kept(
     assert (old.score, old.graded_version, old.replaced_by) == (0.5, "0123456789abcdef", batch)
     history = regrade.history(ada_submission)
     assert [(h["score"], h["current"]) for h in history] == [(0.5, False), (0.75, True)]
+    # Once confirmed, what changed is still told against the scores the confirmation replaced.
+    assert regrade.progress(batch) == regrade.Progress(total=2, queued=0, running=0, graded=2, error=0, changed=1)
     assert regrade.confirm(batch, by=teacher) == regrade.Outcome(0, 0, 0)  # confirming twice changes nothing
     assert GradingRecord.objects.count() == 2
     assert RegradeBatch.objects.get().decided_by == teacher

@@ -149,6 +149,20 @@ def test_it_explains_unreadable_dates(text: str) -> None:
         policy.parse_local(text, "UTC")
 
 
+@pytest.mark.parametrize(
+    ("text", "zone_name"),
+    [
+        ("9999-12-31 23:59", "America/New_York"),  # UTC would be past the year 9999
+        ("0001-01-01 00:00", "Europe/Berlin"),  # UTC would be before the year 1
+        ("9999-12-31 23:59Z", "Europe/Berlin"),  # readable, but never shown again in Berlin time
+        ("9999-12-31 23:59-05:00", "UTC"),
+    ],
+)
+def test_it_refuses_years_so_far_off_that_moving_them_overflows(text: str, zone_name: str) -> None:
+    with pytest.raises(ValueError, match="not a date from 1970 to 2999"):
+        policy.parse_local(text, zone_name)
+
+
 @pytest.mark.parametrize("name", ["Mars/Olympus", "", " UTC", "../../etc/passwd", "Europe/"])
 def test_it_refuses_unknown_time_zones(name: str) -> None:
     with pytest.raises(ValueError, match="unknown time zone"):

@@ -123,6 +123,35 @@ def test_it_reads_what_spreadsheets_write(offering) -> None:
     assert Enrollment.objects.get().student_id == "7"
 
 
+def test_blank_lines_above_the_header_are_skipped_and_lines_keep_their_numbers(offering) -> None:
+    header = "\r\n;;\r\nname;email;student id\r\n"  # as a spreadsheet with empty rows on top writes it
+    assert [str(e) for e in import_roster(offering, header + ";ada@uni.example;S1\r\n").errors] == [
+        "line 4: name: empty"
+    ]
+    report = import_roster(offering, header + "Ada Lovelace;ada@uni.example;S1\r\n")
+    assert report.ok, report.lines()
+    assert report.created == ["ada@uni.example"]
+
+
+def test_what_the_database_cannot_store_is_a_bad_row_not_a_crash(offering, make_user) -> None:
+    long_email = "a" * 140 + "@uni.example"  # a valid address, longer than a username may be
+    make_user("someone", email="x" * 140 + "@uni.example")  # an existing account with a long address is fine
+    roster = (
+        "name,email,student id\n"
+        "Ada\0Lovelace,ada@uni.example,S1\n"
+        f"Long Address,{long_email},S2\n"
+        f"Existing Long,{'x' * 140}@uni.example,S3\n"
+        "Alan Turing,alan@uni.example,S\0 4\n"
+    )
+    report = import_roster(offering, roster)
+    assert [str(e) for e in report.errors] == [
+        "line 2: name: contains a NUL character",
+        "line 3: e-mail: a new account's e-mail can have at most 150 characters",
+        "line 5: student id: contains a NUL character",
+    ]
+    assert not Enrollment.objects.filter(offering=offering).exists()
+
+
 def test_it_can_enrol_teaching_assistants(offering) -> None:
     report = import_roster(offering, "name,email,id\nTess Assist,tess@uni.example,\n", role=Enrollment.Role.TA)
     assert report.ok and Enrollment.objects.get().role == "ta"

@@ -48,6 +48,8 @@ def test_it_shows_the_statement_the_starter_and_the_editor_hooks(conv2d: Exercis
     assert conv2d.title in html and "data-code-form" in html
     assert f'data-storage-key="stride:code:{student.user.pk}:conv2d"' in html
     assert "def conv2d(" in html and "No submissions yet." in html
+    # Resetting is the editor script's job: without it the button would do nothing, so it starts hidden.
+    assert 'data-action="reset-code" hidden>Reset to starter</button>' in html
 
 
 def test_it_submits_by_fetch_and_answers_where_to_poll(conv2d: Exercise, student: Visitor) -> None:
@@ -128,3 +130,17 @@ def test_it_needs_login_a_csrf_token_and_post(conv2d: Exercise, student: Visitor
     assert student.client.get("/exercises/conv2d/submit").status_code == 405
     assert student.client.get("/exercises/nope/").status_code == 404
     assert not Submission.objects.exists()
+
+
+def test_it_keeps_refused_code_in_the_editor_without_javascript(conv2d: Exercise, student: Visitor, settings) -> None:
+    settings.STRIDE_SUBMISSION_RATE_COUNT = 1
+    assert student.client.post("/exercises/conv2d/submit", {"code": "a = 1"}).status_code == 302
+    mine = "def conv2d(image, kernel):\n    return image < kernel  # mine\n"
+    refused = student.client.post("/exercises/conv2d/submit", {"code": mine})
+    # The page comes back with the student's code in the textarea, not the starter, and says why.
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    html = refused.content.decode()
+    assert "return image &lt; kernel  # mine\n</textarea>" in html and "at most 1 submissions" in html
+    assert Submission.objects.count() == 1
+    big = student.client.post("/exercises/conv2d/submit", {"code": "# mine\n" + "#" * 70_000})
+    assert big.status_code == 413 and "# mine\n####" in big.content.decode()

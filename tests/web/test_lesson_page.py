@@ -104,6 +104,8 @@ def test_it_shows_the_other_step_types(course, student: Visitor) -> None:
     student.client.post(f"/lessons/{dialogue.pk}/", {"step": "1"})  # the tutor's welcome
     html = student.client.get(f"/lessons/{dialogue.pk}/?step=2").content.decode()
     assert 'class="dialogue"' in html and "data-read-aloud" in html and "role-teacher" in html
+    # Only the script can speak: without it the button would do nothing, so it starts hidden.
+    assert re.search(r"<button [^>]*data-read-aloud hidden>Read aloud</button>", html)
     overview = Lesson.objects.get(key="convolution-at-three-depths")
     student.client.post(f"/lessons/{overview.pk}/", {"step": "1"})
     html = student.client.get(f"/lessons/{overview.pk}/?step=2").content.decode()
@@ -139,6 +141,6 @@ def test_it_answers_404_for_unknown_or_retired_lessons(lesson: Lesson, student: 
 
 
 def test_it_treats_nonsense_step_numbers_calmly(lesson: Lesson, student: Visitor) -> None:
-    for raw in ("abc", "0", "-3", "99999999999"):
+    for raw in ("abc", "0", "-3", "99999999999", "²", "1²"):
         assert student.client.get(f"/lessons/{lesson.pk}/?step={raw}").status_code in (200, 302)
         assert student.client.post(url(lesson), {"step": raw}).status_code in (302, 422)

@@ -206,3 +206,30 @@ def test_it_refuses_an_attempt_without_the_csrf_token(quiz: Quiz, student: Visit
     client.force_login(student.user)
     response = client.post(url(quiz), right_answers(student.user, quiz))
     assert response.status_code == 403 and not QuizAttempt.objects.exists()
+
+
+def test_it_does_not_count_the_same_form_twice(quiz: Quiz, offering: Offering, student: Visitor) -> None:
+    limit(offering, quiz, max_attempts=2)
+    page = student.client.get(url(quiz)).content.decode()
+    assert '<input type="hidden" name="after_attempt" value="0">' in page
+    data = {**right_answers(student.user, quiz), "after_attempt": "0"}
+    first = student.client.post(url(quiz), data)
+    assert first.status_code == 200 and '<input type="hidden" name="after_attempt" value="1">' in first.content.decode()
+    # A double click or a reload of the answer page sends the same form again: not a second attempt.
+    again = student.client.post(url(quiz), data)
+    assert again.status_code == 200 and QuizAttempt.objects.filter(user=student.user).count() == 1
+    html = again.content.decode()
+    assert "no further attempt was counted" in html and "<strong data-score>100%</strong>" in html
+    assert "1 attempt left" in html
+    # The form of the answer page makes the second attempt.
+    assert student.client.post(url(quiz), {**data, "after_attempt": "1"}).status_code == 200
+    assert QuizAttempt.objects.filter(user=student.user).count() == 2
+
+
+def test_it_keeps_the_answers_of_an_out_of_date_page_without_counting_them(quiz: Quiz, student: Visitor) -> None:
+    student.client.post(url(quiz), {"q-q3-flipped": "false", "after_attempt": "0"})
+    stale = student.client.post(url(quiz), {"q-q4-param-count": "896", "after_attempt": "0"})
+    assert stale.status_code == 409 and QuizAttempt.objects.filter(user=student.user).count() == 1
+    html = stale.content.decode()
+    assert "Attempt 1 was submitted since this page was loaded" in html
+    assert 'id="q-q4-param-count" name="q-q4-param-count" value="896"' in html

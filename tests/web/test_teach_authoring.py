@@ -16,6 +16,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from stride.core.models import WorkerHeartbeat
 from stride.courses.models import Lesson, StepProgress
 from stride.exercises.models import Exercise
 from stride.gradebook import authoring
@@ -172,6 +173,23 @@ def test_a_broker_that_is_down_ends_the_run_with_a_message(offering, conv2d, dja
     assert run.status == "error" and "could not be reached" in run.report["message"]
 
 
+def test_a_validation_waiting_for_a_grader_that_is_not_running_says_so(offering, conv2d, instructor: Visitor) -> None:
+    run, _ = authoring.request_validation(conv2d)
+    url = f"/teach/spring/validations/{run.pk}/"
+    page = instructor.client.get(url).content.decode()  # no worker has ever sent a heartbeat
+    assert 'data-workers-down="grader results"' in page and "nothing is running the checks now" in text(page)
+    assert "The grader is on it" not in page and 'http-equiv="refresh"' in page  # it notices when one starts
+    assert 'data-workers-down="grader results"' in instructor.client.get(LIST).content.decode()
+    WorkerHeartbeat.beat("grader@host", "grader")
+    WorkerHeartbeat.beat("results@host", "results")
+    page = instructor.client.get(url).content.decode()
+    assert "data-workers-down" not in page and "The grader is on it" in page
+    assert "data-workers-down" not in instructor.client.get(LIST).content.decode()
+    authoring.record(run.pk, str(run.token), report(version=conv2d.version))
+    WorkerHeartbeat.objects.all().delete()
+    assert "data-workers-down" not in instructor.client.get(url).content.decode()  # done: nothing to wait for
+
+
 def test_reports_are_bounded_and_odd_messages_ignored(offering, conv2d) -> None:
     run, _ = authoring.request_validation(conv2d)
     token = str(run.token)
@@ -281,6 +299,7 @@ def test_the_lesson_preview_shows_every_step_and_records_nothing(offering, instr
             assert "Answer (your variant):" in html
     assert not StepProgress.objects.exists()
     assert instructor.client.get(f"{url}?step=999").status_code == 200
+    assert f"Step 1 / {len(steps)}" in instructor.client.get(f"{url}?step=²").content.decode()  # not int()'s digit
     assert instructor.client.post(url).status_code == 405
 
 

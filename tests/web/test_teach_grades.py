@@ -9,10 +9,14 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from stride.exercises.models import Exercise
 from stride.gradebook.models import ExportLog
-from stride.offerings.models import Extension
+from stride.offerings.models import Extension, GradedItem
+from stride.quizzes.models import Quiz, QuizAttempt
 from tests.web.conftest import Visitor
 from tests.web.teach_support import (  # noqa: F401 - fixtures
     _no_rate_limit,
@@ -24,6 +28,7 @@ from tests.web.teach_support import (  # noqa: F401 - fixtures
     row,
     ta,
     text,
+    visitor,
 )
 
 PAGE = "/teach/spring/grades/"
@@ -75,6 +80,20 @@ def test_the_csv_download_is_an_attachment_that_matches_the_table(work, instruct
     assert "csv by irene via web (2 rows)" in text(instructor.client.get(PAGE).content)
 
 
+def test_every_export_rounds_a_half_cent_as_the_table_does(
+    offering, conv2d_item, student: Visitor, instructor: Visitor, graded
+) -> None:
+    conv2d_item.points = 4.05  # half of it is 2.025, stored as a binary number just below that
+    conv2d_item.save()
+    graded(student.user, conv2d_item, 0.5)
+    assert row(instructor.client.get(PAGE).content, "data-student", "ada").split()[-2:] == ["2.03", "2.03"]
+    assert csv_rows(download(instructor, "csv"))[1][-2:] == ["2.03", "2.03"]
+    assert csv_rows(download(instructor, "canvas"))[2][-1] == "2.03"
+    assert csv_rows(download(instructor, "moodle"))[1][-1] == "2.03"
+    assert csv_rows(download(instructor, "details"))[1][16] == "2.03"  # Points
+    assert json.loads(download(instructor, "json").content)["students"][0]["total"] == 2.025
+
+
 def test_every_format_downloads_and_parses(work, instructor: Visitor) -> None:
     details = csv_rows(download(instructor, "details"))
     assert details[0][:4] == ["Name", "Username", "Email", "Student ID"] and len(details) == 1 + 3
@@ -121,3 +140,37 @@ def test_downloads_are_get_only(work, instructor: Visitor) -> None:
     assert instructor.client.post("/teach/spring/grades/download/csv").status_code == 405
     assert instructor.client.post(PAGE).status_code == 405
     assert not ExportLog.objects.exists()
+
+
+def test_the_table_and_the_exports_ask_the_database_as_often_for_30_students_as_for_1(
+    offering, instructor: Visitor, graded
+) -> None:
+    """Ten items (nine exercises, a quiz), each student with a graded attempt at every one and an extension."""
+    exercises = list(Exercise.objects.order_by("slug")[:9])
+    items = [GradedItem.objects.create(offering=offering, exercise=e, position=i) for i, e in enumerate(exercises)]
+    quiz = GradedItem.objects.create(offering=offering, quiz=Quiz.objects.filter(course=offering.course).first())
+    items.append(quiz)
+    assert len(items) == 10
+
+    def enrol(count: int) -> None:
+        for _ in range(count):
+            user = visitor(f"student{offering.enrollments.count()}", offering).user
+            for item in items[:-1]:
+                graded(user, item, 0.5)
+            QuizAttempt.objects.create(user=user, quiz=quiz.quiz, offering=offering, number=1, score=0.5, points=1,
+                                       max_points=2)  # fmt: skip
+            Extension.objects.create(item=items[0], user=user, due_at=timezone.now() + timedelta(days=1))
+
+    def queries() -> dict[str, int]:
+        counts = {}
+        for url in (PAGE, *(f"{PAGE}download/{fmt}" for fmt in ("csv", "details", "canvas", "moodle", "json"))):
+            with CaptureQueriesContext(connection) as captured:
+                assert instructor.client.get(url).status_code == 200
+            counts[url] = len(captured.captured_queries)
+        return counts
+
+    enrol(1)
+    one = queries()
+    enrol(29)
+    assert queries() == one
+    assert len(csv_rows(download(instructor, "csv"))) == 1 + 30

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from stride.offerings.models import Extension, GradedItem
 from stride.quizzes.models import Quiz
@@ -20,6 +22,7 @@ from tests.web.teach_support import (  # noqa: F401 - fixtures
     strict_client,
     ta,
     text,
+    visitor,
 )
 
 RULES = {
@@ -81,6 +84,17 @@ def test_it_shows_each_date_problem_under_its_field_and_saves_nothing(berlin, co
     assert "'next friday' is not a date and time like 2025-03-30 23:59" in html
     assert "2026-10-25 02:30 happens twice in Europe/Berlin" in html and "+02:00" in html
     assert "The item was not saved" in html
+    assert not GradedItem.objects.exists()
+
+
+def test_a_date_at_the_end_of_time_is_refused_not_a_server_error(conv2d, instructor: Visitor, offering) -> None:
+    offering.time_zone = "America/New_York"
+    offering.save()
+    response = instructor.client.post(
+        "/teach/spring/items/new", {**RULES, "opens_at": "", "due_at": "9999-12-31 23:59", "closes_at": ""}
+    )
+    assert response.status_code == 422
+    assert "not a date from 1970 to 2999" in text(response.content)
     assert not GradedItem.objects.exists()
 
 
@@ -174,6 +188,27 @@ def test_it_grants_an_extension_in_the_offerings_zone_and_moves_the_cutoff(
     assert "ill" in cells and "may hand in" in text(html)
     again = grant(instructor, due_item, student, due="2026-03-25 12:00")
     assert again.status_code == 302 and Extension.objects.get().due_at.day == 25  # replaced, not doubled
+
+
+def test_the_extensions_page_asks_the_database_as_often_for_many_extensions_as_for_one(
+    due_item, instructor: Visitor
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert instructor.client.get("/teach/spring/extensions/").status_code == 200
+        return len(captured.captured_queries)
+
+    def extend(count: int) -> None:
+        for _ in range(count):
+            user = visitor(f"student{Extension.objects.count()}", due_item.offering).user
+            Extension.objects.create(item=due_item, user=user, due_at=due_item.due_at + timedelta(days=2))
+
+    extend(1)
+    one = queries()
+    extend(29)
+    assert queries() == one
+    cutoffs = text(instructor.client.get("/teach/spring/extensions/").content).count("2026-03-30 00:59 CEST")
+    assert cutoffs == 30  # each one moved by its extension's two days
 
 
 def test_it_refuses_an_extension_for_someone_not_a_student(due_item, instructor: Visitor, ta: Visitor) -> None:

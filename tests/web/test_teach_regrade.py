@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from stride.core.models import WorkerHeartbeat
 from stride.exercises.models import Exercise
 from stride.gradebook.grades import compute_gradebook
 from stride.gradebook.models import GradingRecord, Regrade, RegradeBatch
@@ -95,6 +96,21 @@ def test_regrading_all_goes_through_the_queue_and_changes_nothing_until_confirme
     after = instructor.client.get(f"/teach/spring/regrade/{batch.pk}/").content.decode()
     assert "Confirmed" in after and "50%" in row(after, "data-submission", str(old.pk))  # the old score stays shown
     assert GradingRecord.objects.get(submission=old).score == 0.5
+    listed = row(instructor.client.get(INDEX).content, "data-batch", str(batch.pk))
+    assert listed.endswith("confirmed 2 / 2 1")  # done, and one score changed: as the batch's own page says
+
+
+def test_a_regrade_waiting_for_a_grader_that_is_not_running_says_so(
+    work, instructor: Visitor, django_capture_on_commit_callbacks
+) -> None:
+    start(instructor, django_capture_on_commit_callbacks, scope="all")
+    url = f"/teach/spring/regrade/{RegradeBatch.objects.get().pk}/"
+    WorkerHeartbeat.beat("results@host", "results")  # only the grading worker is missing
+    page = instructor.client.get(url).content.decode()
+    assert 'data-workers-down="grader"' in page and "nothing is grading these submissions now" in text(page)
+    WorkerHeartbeat.beat("grader@host", "grader")
+    page = instructor.client.get(url).content.decode()
+    assert "data-workers-down" not in page and "Waiting for the grader" in page
 
 
 def conv2d_item_points(offering) -> float:
@@ -140,6 +156,8 @@ def test_a_selection_must_name_submissions_of_this_exercise(work, instructor: Vi
         instructor.client.post(START, {"exercise": "conv2d", "scope": "selected", "submission": "1x"}).status_code
         == 400
     )
+    superscript = {"exercise": "conv2d", "scope": "selected", "submission": "²"}  # a digit to isdigit(), not to int()
+    assert instructor.client.post(START, superscript).status_code == 400
     assert instructor.client.post(START, {"exercise": "conv2d", "scope": "some"}).status_code == 400
     assert instructor.client.post(START, {"exercise": "relu", "scope": "all"}).status_code == 400
     assert not RegradeBatch.objects.exists()

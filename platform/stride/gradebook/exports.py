@@ -27,8 +27,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -44,6 +46,7 @@ CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_HEADER = ["First name", "Last name", "ID number", "Email address"]
 POINTS_POSSIBLE = "Points Possible"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,16 @@ class ExportFile:
 
 
 def number(value: float | None) -> str:
-    """Points as a spreadsheet reads them: at most 2 decimals, no trailing zeros; empty for None."""
-    if value is None:
+    """Points as a spreadsheet reads them: at most 2 decimals, no trailing zeros; empty for None (or NaN).
+
+    Rounded half up from the number as written (2.025 is 2.03), as the gradebook page's
+    ``floatformat`` does: ``round()`` works on the binary value, just below 2.025, and would
+    write 2.02 where the page shows 2.03.
+    """
+    if value is None or not math.isfinite(value):
         return ""
-    text = f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
+    rounded = Decimal(repr(float(value))).quantize(CENTS, rounding=ROUND_HALF_UP)
+    text = f"{rounded:f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
 
 

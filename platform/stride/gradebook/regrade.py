@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from stride.api.views import ApiError
@@ -145,7 +145,14 @@ def _send(batch: RegradeBatch, submission: Submission, slug: str) -> None:
 
 
 def progress(batch: RegradeBatch) -> Progress:
-    """How far the batch got (one query)."""
+    """How far the batch got (one query).
+
+    ``changed`` compares a regrade with the score its submission has, or, once confirmed, with the
+    score the confirmation replaced (by then the submission has the regrade's own score).
+    """
+    replaced_alike = GradingRecord.objects.filter(
+        submission=OuterRef("submission"), replaced_by=OuterRef("batch"), score=OuterRef("score")
+    )
     counts = Regrade.objects.filter(batch=batch).aggregate(
         total=Count("pk"),
         queued=Count("pk", filter=Q(status=Regrade.Status.QUEUED)),
@@ -155,7 +162,10 @@ def progress(batch: RegradeBatch) -> Progress:
         changed=Count(
             "pk",
             filter=Q(status=Regrade.Status.GRADED)
-            & (~Q(score=F("submission__score")) | Q(submission__score__isnull=True)),
+            & (
+                Q(applied_at__isnull=True) & (~Q(score=F("submission__score")) | Q(submission__score__isnull=True))
+                | Q(applied_at__isnull=False) & ~Exists(replaced_alike)
+            ),
         ),
     )
     return Progress(**counts)

@@ -32,6 +32,9 @@ NO_LATE, PENALTY, CUTOFF = "no_late", "penalty", "cutoff"
 LATE_POLICIES = (NO_LATE, PENALTY, CUTOFF)
 BEST, LAST = "best", "last"
 DAY = timedelta(hours=24)
+#: The years a typed date may fall in: room for any term, and far from datetime's own limits, where
+#: showing a date in another time zone or moving it by an extension would overflow.
+MIN_YEAR, MAX_YEAR = 1970, 2999
 
 # Dates typed by people: 2025-03-30 23:59, 2025-03-30T23:59 (an HTML datetime-local field), with
 # optional seconds and an optional offset (Z, +02:00).
@@ -195,8 +198,8 @@ def parse_local(text: str, zone_name: str) -> datetime:
     """A date and time typed by a person, read in the zone unless it carries an offset; aware, in UTC.
 
     Accepts ``2025-03-30 23:59``, ``2025-03-30T23:59``, optional ``:SS`` and an optional ``Z``
-    or ``+02:00``. ValueError (with a message for people) for anything else, and for a local
-    time that the zone skips or repeats at a DST change.
+    or ``+02:00``. ValueError (with a message for people) for anything else, for a year outside
+    MIN_YEAR..MAX_YEAR, and for a local time that the zone skips or repeats at a DST change.
     """
     match = _LOCAL.fullmatch(text or "")
     if match is None:
@@ -206,6 +209,8 @@ def parse_local(text: str, zone_name: str) -> datetime:
         naive = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
     except ValueError as error:
         raise ValueError(f"{text.strip()!r} is not a valid date and time ({error})") from None
+    if not MIN_YEAR <= naive.year <= MAX_YEAR:
+        raise ValueError(f"{text.strip()!r} is not a date from {MIN_YEAR} to {MAX_YEAR}")
     if offset is None:
         return localize(naive, zone_name).astimezone(UTC)
     if offset.upper() == "Z":

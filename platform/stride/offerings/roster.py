@@ -10,7 +10,7 @@ last name. Existing accounts keep their names; an enrolment's student id is upda
 Spreadsheets write CSV in different ways, so: a UTF-8 byte order mark is skipped, the
 delimiter may be a comma, semicolon or tab (whichever the header line uses), headers are
 matched loosely ("E-mail", "email address", "Student ID", "student_id"...), extra columns
-are ignored and blank lines skipped.
+are ignored and blank lines skipped (above the header too).
 """
 
 from __future__ import annotations
@@ -104,29 +104,38 @@ def split_name(name: str) -> tuple[str, str]:
     return (first.strip(), last.strip()) if first else ("", last.strip())
 
 
+def _blank(cells: list[str]) -> bool:
+    return not any(cell.strip() for cell in cells)
+
+
 def _read(text: str, report: RosterReport) -> list[_Row]:
-    first_line = text.split("\n", 1)[0]
+    # The header is the first line that is not blank (spreadsheets may leave empty lines above it).
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
+        while _blank(header):
+            header = next(reader)
     except StopIteration:
         report.errors.append(RowError(1, None, "the file is empty; the first line must name the columns"))
         return []
     except csv.Error as error:
-        report.errors.append(RowError(1, None, f"the header line cannot be read: {error}"))
+        report.errors.append(RowError(reader.line_num or 1, None, f"the header line cannot be read: {error}"))
         return []
+    header_line = reader.line_num
     where: dict[str, int] = {}
     for index, title in enumerate(header):
         for column, aliases in COLUMNS.items():
             if _key(title) in aliases:
                 if column in where:
-                    report.errors.append(RowError(1, None, f"two columns hold the {LABELS[column]}"))
+                    report.errors.append(RowError(header_line, None, f"two columns hold the {LABELS[column]}"))
                 where[column] = index
     missing = [LABELS[c] for c in COLUMNS if c not in where]
     if missing:
+        names = ", ".join(header)[:200]
         report.errors.append(
-            RowError(1, None, f"no {' and no '.join(missing)} column (the header names: {', '.join(header)[:200]})")
+            RowError(header_line, None, f"no {' and no '.join(missing)} column (the header names: {names})")
         )
     if report.errors:
         return []
@@ -135,7 +144,7 @@ def _read(text: str, report: RosterReport) -> list[_Row]:
     try:
         for cells in reader:
             start, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in cells):
+            if _blank(cells):
                 continue
             if len(rows) == MAX_ROWS:
                 report.errors.append(RowError(start, None, f"more than {MAX_ROWS} rows; split the roster"))
@@ -149,7 +158,10 @@ def _read(text: str, report: RosterReport) -> list[_Row]:
 
 def _check(rows: list[_Row], offering: Offering, role: str, report: RosterReport) -> dict[int, object]:
     """Every row's problems into the report; returns line -> existing user (for those that have one)."""
-    users = get_user_model().objects
+    model = get_user_model()
+    users = model.objects
+    # A new account is named after its e-mail address, which the username field must hold.
+    max_username = model._meta.get_field(model.USERNAME_FIELD).max_length or MAX_EMAIL
     emails_seen: dict[str, int] = {}
     ids_seen: dict[str, int] = {}
     existing: dict[int, object] = {}
@@ -158,6 +170,11 @@ def _check(rows: list[_Row], offering: Offering, role: str, report: RosterReport
     )
     for row in rows:
         problems = len(report.errors)
+        for column, value in (("name", row.name), ("e-mail", row.email), ("student id", row.student_id)):
+            if "\0" in value:  # a database text column cannot hold one
+                report.errors.append(RowError(row.line, column, "contains a NUL character"))
+        if len(report.errors) > problems:
+            continue
         if not row.name:
             report.errors.append(RowError(row.line, "name", "empty"))
         elif len(row.name) > MAX_NAME:
@@ -204,6 +221,10 @@ def _check(rows: list[_Row], offering: Offering, role: str, report: RosterReport
                 report.errors.append(RowError(row.line, "e-mail", f"{row.email} is already enrolled as {current}"))
                 continue
             existing[row.line] = user
+        elif len(row.email) > max_username:
+            report.errors.append(
+                RowError(row.line, "e-mail", f"a new account's e-mail can have at most {max_username} characters")
+            )
         elif users.filter(username__iexact=row.email).exists():
             report.errors.append(
                 RowError(row.line, "e-mail", f"an account named {row.email} exists with another e-mail address")

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from stride.api.views import ApiError
+from stride.core import health
 from stride.exercises.models import Exercise
 from stride.offerings import policy
 from stride.offerings.models import Offering
@@ -73,3 +74,11 @@ def offering_exercises(offering: Offering) -> QuerySet[Exercise]:
             lesson_steps__lesson__retired=False,
         )
     return Exercise.objects.filter(found).distinct().order_by("order", "slug")
+
+
+def workers_down() -> list[str]:
+    """The kinds of worker (grader, results) without a recent heartbeat: work sent now waits for them.
+
+    Pages that wait for the grader (a validation, a regrade) say so rather than promise an answer.
+    """
+    return [kind for kind, state in health.worker_states().items() if state == health.DOWN]

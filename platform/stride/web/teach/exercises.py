@@ -38,7 +38,7 @@ from stride.quizzes.grading import grid_shape
 from stride.quizzes.models import Quiz
 from stride.quizzes.variants import VariantError, render_param
 from stride.submissions.models import Submission, create_submission
-from stride.web.teach.access import local, offering_exercises, offering_for, page
+from stride.web.teach.access import local, offering_exercises, offering_for, page, workers_down
 from stride.web.views.exercises import result_context
 
 TRIALS_LISTED = 20
@@ -98,7 +98,14 @@ def exercise_list(request: HttpRequest, offering: str) -> HttpResponse:
         lessons = list(Lesson.objects.filter(course=found.course_id, retired=False).select_related("section"))
     waiting = any(row["state"] in (authoring.QUEUED, authoring.RUNNING) for row in exercise_rows)
     context = page(
-        request, found, "authoring", exercise_rows=exercise_rows, quiz_rows=quiz_rows, lessons=lessons, waiting=waiting
+        request,
+        found,
+        "authoring",
+        exercise_rows=exercise_rows,
+        quiz_rows=quiz_rows,
+        lessons=lessons,
+        waiting=waiting,
+        workers_down=workers_down() if waiting else [],
     )
     return render(request, "teach/exercises.html", context)
 
@@ -127,6 +134,7 @@ def validation(request: HttpRequest, offering: str, run_id: int) -> HttpResponse
         raise Http404("no such validation")
     state = authoring.state(run, run.exercise)
     report = run.report or {}
+    waiting = state in (authoring.QUEUED, authoring.RUNNING)
     context = page(
         request,
         found,
@@ -136,7 +144,8 @@ def validation(request: HttpRequest, offering: str, run_id: int) -> HttpResponse
         state=state,
         label=authoring.STATE_LABELS[state],
         report=report,
-        waiting=state in (authoring.QUEUED, authoring.RUNNING),
+        waiting=waiting,
+        workers_down=workers_down() if waiting else [],
         created=local(run.created_at, found),
         started=local(run.started_at, found),
         finished=local(run.finished_at, found),
@@ -332,7 +341,8 @@ def lesson_preview(request: HttpRequest, offering: str, lesson_id: int) -> HttpR
     if not steps:
         raise Http404("this lesson has no steps")
     raw = request.GET.get("step", "1")
-    number = min(max(int(raw[:6]), 1), len(steps)) if raw.isdigit() else 1
+    # ASCII only: str.isdigit() also accepts "²", which int() refuses.
+    number = min(max(int(raw[:6]), 1), len(steps)) if raw.isascii() and raw.isdigit() else 1
     step = steps[number - 1]
     user = request.user
     context = page(

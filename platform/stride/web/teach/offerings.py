@@ -145,7 +145,7 @@ def _resolve_target(offering: Offering, target: str) -> tuple[Exercise | None, Q
         exercise = offering_exercises(offering).filter(slug=key).first()
         if exercise is not None:
             return exercise, None
-    elif kind == "quiz" and key.isdigit() and offering.course_id is not None:
+    elif kind == "quiz" and key.isascii() and key.isdigit() and offering.course_id is not None:
         quiz = Quiz.objects.filter(pk=int(key[:12]), course=offering.course_id, retired=False).first()
         if quiz is not None:
             return None, quiz
@@ -215,7 +215,8 @@ def extensions(request: HttpRequest, offering: str) -> HttpResponse:
             "extension": extension,
             "due": local(extension.due_at, found),
             "item_due": local(extension.item.due_at, found),
-            "closes": local(extension.item.deadlines_for(extension.user).closes_at, found),
+            # From the row itself: deadlines_for() would ask the database again for every extension.
+            "closes": local(policy.deadlines(extension.item.rules(), extension.due_at).closes_at, found),
         }
         for extension in offering_extensions(found)
     ]

@@ -23,7 +23,7 @@ from stride.gradebook import regrade
 from stride.gradebook.models import GradingRecord, Regrade, RegradeBatch
 from stride.offerings.models import ExerciseAttempt, GradedItem, Offering
 from stride.submissions.models import Submission
-from stride.web.teach.access import local, offering_for, page
+from stride.web.teach.access import local, offering_for, page, workers_down
 
 SCOPES = ("all", "outdated", "selected")
 BATCHES_LISTED = 20
@@ -104,7 +104,9 @@ def regrade_index(request: HttpRequest, offering: str) -> HttpResponse:
 
 def _selected_ids(request: HttpRequest) -> list[int]:
     raw = request.POST.getlist("submission")
-    if len(raw) > regrade.MAX_SELECTED or not all(value.isdigit() and len(value) <= 18 for value in raw):
+    # ASCII only: str.isdigit() also accepts "²", which int() refuses.
+    ids = all(value.isascii() and value.isdigit() and len(value) <= 18 for value in raw)
+    if len(raw) > regrade.MAX_SELECTED or not ids:
         raise BadRequest("the selection is not a list of submission ids")
     return [int(value) for value in raw]
 
@@ -186,6 +188,7 @@ def regrade_batch(request: HttpRequest, offering: str, batch_id: int) -> HttpRes
     batch = _batch(found, batch_id)
     progress = regrade.progress(batch)
     rows = diff_rows(batch)
+    waiting = batch.state == RegradeBatch.State.OPEN and not progress.finished
     context = page(
         request,
         found,
@@ -195,7 +198,8 @@ def regrade_batch(request: HttpRequest, offering: str, batch_id: int) -> HttpRes
         rows=rows,
         changed=sum(1 for r in rows if r["changed"]),
         is_open=batch.state == RegradeBatch.State.OPEN,
-        waiting=batch.state == RegradeBatch.State.OPEN and not progress.finished,
+        waiting=waiting,
+        workers_down=workers_down() if waiting else [],
         created=local(batch.created_at, found),
         decided=local(batch.decided_at, found),
     )

@@ -60,10 +60,10 @@ def result_context(submission: Submission) -> dict:
     return {"submission": submission, "feedback": feedback, "tests": tests, "percent": percent}
 
 
-@login_required
-@require_GET
-def exercise_page(request: HttpRequest, slug: str) -> HttpResponse:
-    exercise = get_object_or_404(Exercise, slug=slug)
+def _exercise_page(
+    request: HttpRequest, exercise: Exercise, code: str | None = None, status: int = 200
+) -> HttpResponse:
+    """The page; ``code`` (a refused submission's) goes into the editor instead of the starter."""
     history = _history(request.user, exercise)
     latest = history[0] if history else None
     context = {
@@ -73,23 +73,35 @@ def exercise_page(request: HttpRequest, slug: str) -> HttpResponse:
         "latest": result_context(Submission.objects.get(pk=latest.pk)) if latest else None,
         "storage_key": f"stride:code:{request.user.pk}:{exercise.slug}",
         "max_code_bytes": MAX_CODE_BYTES,
+        "code": code,
         "nav": "courses",
     }
-    return render(request, "web/exercise.html", context)
+    return render(request, "web/exercise.html", context, status=status)
+
+
+@login_required
+@require_GET
+def exercise_page(request: HttpRequest, slug: str) -> HttpResponse:
+    return _exercise_page(request, get_object_or_404(Exercise, slug=slug))
 
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _refuse(request: HttpRequest, exercise: Exercise, status: int, detail: str, headers=None) -> HttpResponse:
+def _refuse(
+    request: HttpRequest, exercise: Exercise, status: int, detail: str, headers=None, code: str | None = None
+) -> HttpResponse:
     if _wants_json(request):
         response = JsonResponse({"error": "refused", "detail": detail}, status=status)
-        for name, value in (headers or {}).items():
-            response[name] = value
-        return response
-    messages.error(request, detail)
-    return redirect("web:exercise", slug=exercise.slug)
+    else:
+        # Without JavaScript there is no draft in the browser: the page comes back with the
+        # refused code in the editor (a redirect would show the starter and lose it).
+        messages.error(request, detail)
+        response = _exercise_page(request, exercise, code=code, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 @login_required
@@ -102,13 +114,13 @@ def exercise_submit(request: HttpRequest, slug: str) -> HttpResponse:
     code = code.replace("\r\n", "\n")
     size = len(code.encode("utf-8", "surrogatepass"))
     if size > MAX_CODE_BYTES:
-        return _refuse(request, exercise, 413, f"your code is {size} bytes; the limit is {MAX_CODE_BYTES}")
+        return _refuse(request, exercise, 413, f"your code is {size} bytes; the limit is {MAX_CODE_BYTES}", code=code)
     if "\0" in code:
-        return _refuse(request, exercise, 400, "your code contains a NUL character")
+        return _refuse(request, exercise, 400, "your code contains a NUL character", code=code.replace("\0", ""))
     try:
         submission = submit_code(request.user, exercise, code)
     except ApiError as refused:
-        return _refuse(request, exercise, refused.status, refused.detail, refused.headers)
+        return _refuse(request, exercise, refused.status, refused.detail, refused.headers, code=code)
     if _wants_json(request):
         return JsonResponse(
             {

@@ -96,6 +96,7 @@ def lesson_player(request: HttpRequest, lesson_id: int) -> HttpResponse:
 
 
 def _number(raw: str | None, count: int, default: int = 1) -> int:
-    if raw is None or not raw.isdigit():
+    # ASCII only: str.isdigit() also accepts "²" and other digits int() refuses.
+    if raw is None or not (raw.isascii() and raw.isdigit()):
         return default
     return min(max(int(raw[:6]), 1), count)

@@ -12,7 +12,9 @@ from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -341,6 +343,33 @@ def _submitted_answers(request: HttpRequest, user, questions: list[Question]) ->
     return answers
 
 
+def _attempt_once(request: HttpRequest, user, quiz: Quiz, answers: dict[str, Any]) -> tuple[QuizAttempt, bool]:
+    """A new graded attempt, or ``(latest, True)`` when this form's answers are in already.
+
+    The form carries the number of the latest attempt its page showed. Another attempt since
+    then with the same answers is this form sent twice (a double click, a reload of the page
+    the POST answered): counting it again would use up an attempt for nothing. Different
+    answers come from a page that is out of date (another tab): a 409, the answers kept.
+    """
+    seen = request.POST.get("after_attempt", "")
+    with transaction.atomic():
+        # The lock submit_attempt takes, held from this check to its insert, so the two
+        # requests of a double click are answered one after the other.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if seen.isascii() and seen.isdigit():
+            latest = QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("-number").first()
+            if latest is not None and latest.number > int(seen[:9]):
+                if latest.answers == answers:
+                    return latest, True
+                raise ApiError(
+                    409,
+                    "conflict",
+                    f"attempt {latest.number} was submitted since this page was loaded (in another tab?), "
+                    "so these answers were not counted; check them and submit again",
+                )
+        return attempts.submit_attempt(user, quiz, answers), False
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def quiz(request: HttpRequest, quiz_id: int) -> HttpResponse:
@@ -353,11 +382,11 @@ def quiz(request: HttpRequest, quiz_id: int) -> HttpResponse:
     except ApiError:
         return _denied(request, "web/quiz.html", base)
     questions = attempts.quiz_questions(found)
-    error, error_code, status, shown = None, None, 200, None
+    error, error_code, status, shown, repeated = None, None, 200, None, False
     if request.method == "POST":
         answers = _submitted_answers(request, user, questions)
         try:
-            shown = attempts.submit_attempt(user, found, answers)
+            shown, repeated = _attempt_once(request, user, found, answers)
         except ApiError as refused:
             # A form that needs fixing (a malformed answer) is a 422, as in the lesson player.
             error, error_code = refused.detail, refused.error
@@ -384,6 +413,8 @@ def quiz(request: HttpRequest, quiz_id: int) -> HttpResponse:
         "attempt": shown,
         "attempt_percent": _percent(shown.score) if shown is not None else None,
         "just_submitted": request.method == "POST" and error is None,
+        "repeated": repeated,
+        "after_attempt": max((a.number for a in history), default=0),
         "history": [{"attempt": a, "percent": _percent(a.score)} for a in history[:ATTEMPTS_LISTED]],
         "best_percent": _percent(max((a.score for a in history), default=None)),
         "error": error,
