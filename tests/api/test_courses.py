@@ -68,3 +68,27 @@ def test_it_allows_only_get(course: Course, student_a: Persona) -> None:
     assert_error(response, 405, "method_not_allowed")
     assert response["Allow"] == "GET, HEAD"
     assert_error(student_a.api.delete("/api/courses/cnn-features"), 405, "method_not_allowed")
+
+
+def test_it_outlines_a_bigger_course_with_the_same_number_of_queries(course: Course, student_a: Persona) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from stride.courses.models import Section
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert student_a.api.get("/api/courses/cnn-features").status_code == 200
+        return len(captured)
+
+    queries()  # the first call also fills per-process caches (the token, the glossary links)
+    before = queries()
+    module = course.modules.get()
+    for n in range(4):
+        section = Section.objects.create(
+            course=course, module=module, key=f"extra-{n}", number=f"6.2.{9 + n}", title="x"
+        )
+        Lesson.objects.create(
+            course=course, section=section, key=f"extra-lesson-{n}", number=f"6.2.{9 + n}.1", title="y"
+        )
+    assert queries() == before

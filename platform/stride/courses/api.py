@@ -33,10 +33,6 @@ MARKDOWN_FIELDS = {
 }
 
 
-def _terms(course: Course):
-    return glossary_terms(course)
-
-
 def _find_course(slug: str) -> Course:
     found = Course.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
     if found is None:
@@ -117,13 +113,12 @@ def _next_step(states: list[progress.StepState]) -> int | None:
 
 
 def _course_summary(course: Course, enrolled: bool, counts: dict[int, tuple[int, int]] | None) -> dict[str, Any]:
-    done = sum(d for d, _ in counts.values()) if counts else 0
-    total = sum(t for _, t in counts.values()) if counts else 0
+    done, total = progress.progress_totals(counts or {})
     return {
         "slug": course.slug,
         "title": course.title,
         "number": course.number,
-        "summary_html": render_markdown(course.summary, _terms(course)),
+        "summary_html": render_markdown(course.summary, glossary_terms(course)),
         "enrolled": enrolled,
         "progress": {"completed_steps": done, "steps": total} if enrolled else None,
     }
@@ -153,36 +148,35 @@ def course(request: HttpRequest, slug: str) -> JsonResponse:
     user = request.api_user
     found = _find_course(slug)
     member = access.is_enrolled(user, found)
-    counts = progress.lesson_progress(user, found) if member else {}
-    modules = []
-    for module in found.modules.filter(retired=False).order_by("position"):
-        sections = []
-        for section in module.sections.filter(retired=False).order_by("position"):
-            lessons = [
+    counts = progress.lesson_progress(user if member else None, found)
+    modules = [
+        {
+            "key": entry["module"].key,
+            "number": entry["module"].number,
+            "title": entry["module"].title,
+            "sections": [
                 {
-                    "id": lesson.pk,
-                    "key": lesson.key,
-                    "number": lesson.number,
-                    "title": lesson.title,
-                    "steps": counts.get(lesson.pk, (0, lesson.steps.filter(retired=False).count()))[1],
-                    "completed_steps": counts.get(lesson.pk, (0, 0))[0],
+                    "key": item["section"].key,
+                    "number": item["section"].number,
+                    "title": item["section"].title,
+                    "lessons": [
+                        {
+                            "id": row["lesson"].pk,
+                            "key": row["lesson"].key,
+                            "number": row["lesson"].number,
+                            "title": row["lesson"].title,
+                            "steps": row["total"],
+                            "completed_steps": row["done"],
+                        }
+                        for row in item["lessons"]
+                    ],
+                    "quizzes": [{"id": quiz.pk, "key": quiz.key, "title": quiz.title} for quiz in item["quizzes"]],
                 }
-                for lesson in section.lessons.filter(retired=False).order_by("position")
-            ]
-            quizzes = [
-                {"id": quiz.pk, "key": quiz.key, "title": quiz.title}
-                for quiz in section.quizzes.filter(retired=False).order_by("position")
-            ]
-            sections.append(
-                {
-                    "key": section.key,
-                    "number": section.number,
-                    "title": section.title,
-                    "lessons": lessons,
-                    "quizzes": quizzes,
-                }
-            )
-        modules.append({"key": module.key, "number": module.number, "title": module.title, "sections": sections})
+                for item in entry["sections"]
+            ],
+        }
+        for entry in progress.course_outline(found, counts)
+    ]
     body = _course_summary(found, member, counts)
     body["modules"] = modules
     body["architecture_map"] = progress.architecture_map(user, found)
@@ -198,7 +192,7 @@ def lesson(request: HttpRequest, lesson_id: str) -> JsonResponse:
     user = request.api_user
     found = _find_lesson(lesson_id)
     access.require_enrolled(user, found.course)
-    terms = _terms(found.course)
+    terms = glossary_terms(found.course)
     states = progress.lesson_states(user, found)
     return JsonResponse(
         {
@@ -246,7 +240,7 @@ def step_complete(request: HttpRequest, lesson_id: str, number: str) -> JsonResp
             raise ApiError(409, "conflict", str(failed)) from None
         state, feedback = None, failed.feedback
     states = progress.lesson_states(user, found)
-    terms = _terms(found.course)
+    terms = glossary_terms(found.course)
     if feedback and feedback.get("explanation"):
         feedback["explanation_html"] = render_markdown(feedback.pop("explanation"), terms)
     feedback = {key: value for key, value in (feedback or {}).items() if key != "explanation"} or None

@@ -82,10 +82,10 @@ def course_files(course: Course) -> dict[str, dict[str, Any] | str]:
     if terms:
         files["glossary.toml"] = {"term": terms}
 
+    authored = course.cards.filter(retired=False).exclude(key__startswith=TERM_CARD_PREFIX)
     cards = [
         {"id": card.key, "front": card.front, "back": card.back, "tags": card.tags}
-        for card in course.cards.filter(retired=False, term__isnull=True).order_by("position")
-        if not card.key.startswith(TERM_CARD_PREFIX)
+        for card in authored.order_by("position")
     ]
     if cards:
         files["flashcards.toml"] = {"card": cards}

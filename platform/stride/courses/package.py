@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import types
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -152,8 +152,6 @@ class CoursePackage:
 
     def content(self) -> dict[str, Any]:
         """Everything the package says, as plain data (what a round trip must keep)."""
-        from dataclasses import asdict
-
         data = asdict(self)
         data.pop("version")
         return data
@@ -338,7 +336,7 @@ def _visualization(ck: Checker, table: dict, source: Source, line: int | None) -
         ck.add(source, source.key("mode", where), "params.mode is max or average")
 
 
-def _lesson(ck: Checker, path: Path, relative: str, exercises: set[str], quiz_seen: dict, generators) -> Lesson | None:
+def _lesson(ck: Checker, path: Path, relative: str, exercises: set[str], generators) -> Lesson | None:
     source, data = ck.read(path, relative)
     if source is None:
         return None
@@ -351,8 +349,9 @@ def _lesson(ck: Checker, path: Path, relative: str, exercises: set[str], quiz_se
     if lesson.id and lesson.id != path.stem:
         ck.add(source, source.key("id"), f"lesson id {lesson.id!r} does not match the file name {path.name!r}")
     seen: dict[str, int | None] = {}
+    question_ids: dict[str, int | None] = {}  # the check questions of one lesson share an id space
     for index, table in enumerate(ck.tables(data, "steps", source)):
-        step = _step(ck, table, source, index, seen, quiz_seen, generators)
+        step = _step(ck, table, source, index, seen, question_ids, generators)
         if step.type == "exercise":
             slug = step.content.get("exercise")
             if isinstance(slug, str) and slug not in exercises:
@@ -532,7 +531,6 @@ def load_course(root: Path | str, exercises: set[str] | None = None) -> CoursePa
             module.sections.append(section)
         course.modules.append(module)
 
-    quiz_question_ids: dict[str, int | None] = {}  # check questions share one id space per lesson
     lesson_files = {p.stem: p for p in sorted((root / "lessons").glob("*.toml"))}
     for name, line in listed_lessons.items():
         if name not in lesson_files:
@@ -541,8 +539,7 @@ def load_course(root: Path | str, exercises: set[str] | None = None) -> CoursePa
         if name not in listed_lessons:
             ck.add(f"lessons/{path.name}", None, "this lesson is not listed in any section of course.toml")
             continue
-        quiz_question_ids = {}
-        lesson = _lesson(ck, path, f"lessons/{path.name}", exercises, quiz_question_ids, generators)
+        lesson = _lesson(ck, path, f"lessons/{path.name}", exercises, generators)
         if lesson is not None:
             course.lessons[name] = lesson
 

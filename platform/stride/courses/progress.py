@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, Value
 
-from stride.courses.models import Course, Lesson, Step, StepProgress
+from stride.courses.models import Course, Lesson, Section, Step, StepProgress
 from stride.courses.package import LAYERS
+from stride.quizzes.grading import grade_answer
+from stride.quizzes.models import Quiz
+from stride.quizzes.variants import make_variant
 from stride.submissions.models import Submission
 
 LAYER_LABELS = {
@@ -88,8 +91,6 @@ def exercise_passed(user, step: Step) -> bool:
 
 def check_variant(user, step: Step):
     """The caller's own variant of a check step's question (prompt and answer)."""
-    from stride.quizzes.variants import make_variant
-
     question = step.question or {}
     return make_variant(
         step.lesson.course,
@@ -107,8 +108,6 @@ def complete_step(user, lesson: Lesson, number: int, answer: Any = None) -> tupl
     IndexError for a step that does not exist, StepLocked, NotCompleted, or VariantError
     (from stride.quizzes.variants) when a check step's generator fails.
     """
-    from stride.quizzes.grading import grade_answer
-
     states = lesson_states(user, lesson)
     if not 1 <= number <= len(states):
         raise IndexError(number)
@@ -161,17 +160,52 @@ def architecture_map(user, course: Course) -> list[dict[str, Any]]:
 
 
 def lesson_progress(user, course: Course) -> dict[int, tuple[int, int]]:
-    """Lesson id -> (completed steps, steps) for every lesson of the course."""
+    """Lesson id -> (completed steps, steps) for every lesson of the course; ``user`` None: nothing done."""
+    done = (
+        Count("steps__progress", filter=Q(steps__retired=False, steps__progress__user=user), distinct=True)
+        if user is not None
+        else Value(0)
+    )
     rows = (
         Lesson.objects.filter(course=course, retired=False)
-        .annotate(
-            total=Count("steps", filter=Q(steps__retired=False), distinct=True),
-            done=Count(
-                "steps__progress",
-                filter=Q(steps__retired=False, steps__progress__user=user),
-                distinct=True,
-            ),
-        )
+        .annotate(total=Count("steps", filter=Q(steps__retired=False), distinct=True), done=done)
         .values_list("pk", "done", "total")
     )
     return {pk: (done, total) for pk, done, total in rows}
+
+
+def progress_totals(counts: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """(completed steps, steps) over all the lessons of ``counts``."""
+    return sum(d for d, _ in counts.values()), sum(t for _, t in counts.values())
+
+
+def course_outline(course: Course, counts: dict[int, tuple[int, int]]) -> list[dict[str, Any]]:
+    """Modules -> sections -> lessons (with done and total steps from ``counts``, see
+    lesson_progress) and quizzes, in a fixed number of queries however many sections there are."""
+    current = {"retired": False}
+    sections = (
+        Section.objects.filter(**current)
+        .order_by("position")
+        .prefetch_related(
+            Prefetch("lessons", queryset=Lesson.objects.filter(**current).order_by("position")),
+            Prefetch("quizzes", queryset=Quiz.objects.filter(**current).order_by("position")),
+        )
+    )
+    modules = course.modules.filter(**current).order_by("position").prefetch_related(Prefetch("sections", sections))
+    return [
+        {
+            "module": module,
+            "sections": [
+                {
+                    "section": section,
+                    "lessons": [
+                        {"lesson": lesson, "done": counts[lesson.pk][0], "total": counts[lesson.pk][1]}
+                        for lesson in section.lessons.all()
+                    ],
+                    "quizzes": list(section.quizzes.all()),
+                }
+                for section in module.sections.all()
+            ],
+        }
+        for module in modules
+    ]

@@ -19,9 +19,7 @@ def _cards(user) -> list[dict]:
     enrolled = access.enrolled_course_ids(user) if user.is_authenticated else set()
     cards = []
     for course in Course.objects.all():
-        counts = progress.lesson_progress(user, course) if course.pk in enrolled else {}
-        done = sum(d for d, _ in counts.values())
-        total = sum(t for _, t in counts.values())
+        done, total = progress.progress_totals(progress.lesson_progress(user, course) if course.pk in enrolled else {})
         cards.append(
             {
                 "course": course,
@@ -49,26 +47,16 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(Course, slug=slug)
     user = request.user
     member = user.is_authenticated and access.is_enrolled(user, course)
-    counts = progress.lesson_progress(user, course) if member else {}
-    modules = []
-    for module in course.modules.filter(retired=False).order_by("position"):
-        sections = []
-        for section in module.sections.filter(retired=False).order_by("position"):
-            lessons = [
-                {"lesson": lesson, "done": counts.get(lesson.pk, (0, 0))[0], "total": counts.get(lesson.pk, (0, 0))[1]}
-                for lesson in section.lessons.filter(retired=False).order_by("position")
-            ]
-            quizzes = list(section.quizzes.filter(retired=False).order_by("position"))
-            sections.append({"section": section, "lessons": lessons, "quizzes": quizzes})
-        modules.append({"module": module, "sections": sections})
+    counts = progress.lesson_progress(user if member else None, course)
+    done, total = progress.progress_totals(counts)
     context = {
         "course": course,
         "summary_html": render_markdown(course.summary, glossary_terms(course)),
         "member": member,
-        "modules": modules,
+        "modules": progress.course_outline(course, counts),
         "layers": progress.architecture_map(user, course) if member else [],
-        "done": sum(d for d, _ in counts.values()),
-        "total": sum(t for _, t in counts.values()),
+        "done": done,
+        "total": total,
         "nav": "courses",
     }
     return render(request, "web/course.html", context)
