@@ -159,23 +159,24 @@ def grade(self, submission_id: int, slug: str, code: str, token: str) -> None:
         # Not the student's fault and not transient: recorded as an error for the instructor.
         result = {"exercise": slug, "verdict": "package_error", "message": str(exc), "score": 0.0, "tests": []}
     except (SandboxError, SoftTimeLimitExceeded) as exc:
-        global _sandbox
-        if _sandbox is not None:
-            _sandbox.close()
-            _sandbox = None
-        if self.request.retries >= MAX_RETRIES:
-            result = {"exercise": slug, "verdict": "grader_error", "message": str(exc), "score": 0.0, "tests": []}
-        else:
-            raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from None
+        _retry_after_failure(self, exc)
+        result = {"exercise": slug, "verdict": "grader_error", "message": str(exc), "score": 0.0, "tests": []}
     app.send_task(RESULT_TASK, args=[submission_id, token, result])
 
 
-def _drop_sandbox() -> None:
-    """Close this process's sandbox after a failure; the next task starts a fresh one."""
+def _retry_after_failure(task, exc: BaseException, *, retry: bool = True) -> None:
+    """After the sandbox failed or the time ran out: start afresh, in a later try while tries are left.
+
+    The sandbox is closed (the next task starts a new one); the task is retried with a growing
+    delay, unless ``retry`` is false or this was the last try: then this returns, and the
+    caller reports the failure.
+    """
     global _sandbox
     if _sandbox is not None:
         _sandbox.close()
         _sandbox = None
+    if retry and task.request.retries < MAX_RETRIES:
+        raise task.retry(exc=exc, countdown=min(60, 2 ** (task.request.retries + 1))) from None
 
 
 @app.task(
@@ -204,11 +205,9 @@ def validate(self, run_id: int, slug: str, token: str) -> None:
         # A broken package is the finding itself, not a failure of the check.
         report = {"status": "done", "passed": False, "problems": [str(exc)], "lines": [], "version": ""}
     except (SandboxError, SoftTimeLimitExceeded) as exc:
-        _drop_sandbox()
-        if self.request.retries >= MAX_RETRIES or isinstance(exc, SoftTimeLimitExceeded):
-            report = {"status": "error", "message": f"the checks could not run: {exc}"}
-        else:
-            raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from None
+        # Out of time is final here: all the checks again would take as long.
+        _retry_after_failure(self, exc, retry=not isinstance(exc, SoftTimeLimitExceeded))
+        report = {"status": "error", "message": f"the checks could not run: {exc}"}
     except Exception as exc:  # the reference itself crashed while computing expected values
         logger.exception("validation of %s failed", slug)
         report = {"status": "error", "message": f"the checks stopped with {type(exc).__name__}: {exc}"}

@@ -234,6 +234,42 @@ class Proc:
         return text if len(text) <= characters else "[...]\n" + text[-characters:]
 
 
+def start_proc(name: str, argv: list[str], env: dict[str, str], log_path: Path) -> Proc:
+    """Start ``argv`` from the repository root in a session of its own, all its output in ``log_path``."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            argv, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    return Proc(name=name, process=process, log_path=log_path)
+
+
+def stop_procs(procs: list[Proc]) -> None:
+    """Warm shutdown of every process, then SIGKILL for what is left (groups, sandboxes, their cgroups)."""
+    for proc in procs:
+        proc.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for proc in procs:
+        proc.reap(deadline)
+    remove_slot_cgroups({pid for proc in procs for pid in proc.pids})
+
+
+def process_env(home: Path, var_dir: Path, redis_url: str | None) -> dict[str, str]:
+    """The clean environment a Stride process starts with: no variable of the test process leaks in."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "HOME": str(home),
+        "PYTHONPATH": str(PLATFORM_DIR),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "STRIDE_VAR_DIR": str(var_dir),
+        "STRIDE_LOG_LEVEL": "INFO",
+    }
+    if redis_url is not None:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
 # --- Redis ------------------------------------------------------------------------------------
 
 

@@ -170,9 +170,26 @@ function zeros(rows, cols) {
  * corner in the padded grid.
  */
 export function convolutionPlan(input, kernel, stride = 1, padding = "valid") {
-  const [height, width] = checkGrid(input, "input");
+  checkGrid(input, "input");
   const [kh, kw] = checkGrid(kernel, "kernel");
   const [sr, sc] = pair(stride, "stride");
+  const windows = slidingWindows(input, [kh, kw], [sr, sc], padding, (padded, real, top, left) => {
+    let sum = 0;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) sum += kernel[i][j] * padded[top + i][left + j];
+    }
+    return { value: sum };
+  });
+  return { kind: "convolution", ...windows };
+}
+
+/**
+ * What convolution and pooling share: the padding, the padded grid and its mask, the output
+ * shape, and one step per window position in row-major order, {row, col, top, left} plus
+ * what `measure(padded, real, top, left)` returns for that window. `input` was checked by the caller.
+ */
+function slidingWindows(input, [kh, kw], [sr, sc], padding, measure) {
+  const [height, width] = [input.length, input[0].length];
   const pads = paddingAmounts(height, width, [kh, kw], [sr, sc], padding);
   const padded = pad(input, pads, 0);
   const real = realMask(height, width, pads);
@@ -183,14 +200,10 @@ export function convolutionPlan(input, kernel, stride = 1, padding = "valid") {
     for (let c = 0; c < cols; c++) {
       const top = r * sr;
       const left = c * sc;
-      let sum = 0;
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) sum += kernel[i][j] * padded[top + i][left + j];
-      }
-      steps.push({ row: r, col: c, top, left, value: sum });
+      steps.push({ row: r, col: c, top, left, ...measure(padded, real, top, left) });
     }
   }
-  return { kind: "convolution", pads, padded, real, window: [kh, kw], stride: [sr, sc], rows, cols, steps };
+  return { pads, padded, real, window: [kh, kw], stride: [sr, sc], rows, cols, steps };
 }
 
 function realMask(height, width, pads) {
@@ -215,42 +228,31 @@ export function poolingPlan(input, mode = "max", poolSize = 2, stride = null, pa
   if (padding !== "valid" && padding !== "same") {
     throw new RangeError(`pooling padding must be 'valid' or 'same', got ${JSON.stringify(padding)}`);
   }
-  const [height, width] = checkGrid(input, "input");
+  checkGrid(input, "input");
   const [kh, kw] = pair(poolSize, "pool size");
   const [sr, sc] = stride === null || stride === undefined ? [kh, kw] : pair(stride, "stride");
-  const pads = paddingAmounts(height, width, [kh, kw], [sr, sc], padding);
-  const padded = pad(input, pads, 0);
-  const real = realMask(height, width, pads);
-  const rows = Math.max(Math.floor((padded.length - kh) / sr) + 1, 0);
-  const cols = Math.max(Math.floor((padded[0].length - kw) / sc) + 1, 0);
-  const steps = [];
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const top = r * sr;
-      const left = c * sc;
-      let best = -Infinity;
-      let winner = null;
-      let sum = 0;
-      let count = 0;
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          if (!real[top + i][left + j]) continue;
-          const value = padded[top + i][left + j];
-          if (value > best) {
-            best = value;
-            winner = [top + i, left + j];
-          }
-          sum += value;
-          count += 1;
+  const windows = slidingWindows(input, [kh, kw], [sr, sc], padding, (padded, real, top, left) => {
+    let best = -Infinity;
+    let winner = null;
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        if (!real[top + i][left + j]) continue;
+        const value = padded[top + i][left + j];
+        if (value > best) {
+          best = value;
+          winner = [top + i, left + j];
         }
+        sum += value;
+        count += 1;
       }
-      // A window of padding only cannot occur with TensorFlow's rule, but would give -inf / NaN
-      // in the references; keep the same values rather than inventing one.
-      const value = mode === "max" ? best : sum / count;
-      steps.push({ row: r, col: c, top, left, value, winner, count });
     }
-  }
-  return { kind: "pooling", mode, pads, padded, real, window: [kh, kw], stride: [sr, sc], rows, cols, steps };
+    // A window of padding only cannot occur with TensorFlow's rule, but would give -inf / NaN
+    // in the references; keep the same values rather than inventing one.
+    return { value: mode === "max" ? best : sum / count, winner, count };
+  });
+  return { kind: "pooling", mode, ...windows };
 }
 
 /** The output grid of a plan. */

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from stride.api.views import MAX_BODY_BYTES
 from stride.courses.markdown import render_markdown
+from stride.glossary.linking import glossary_terms
 from stride.offerings.models import GradedItem, Offering
-from stride.quizzes.attempts import glossary_terms_for
 from stride.quizzes.models import Question, Quiz, QuizAttempt
 from stride.quizzes.variants import variant_for
 from tests.api.support import Persona, assert_error
@@ -144,6 +144,7 @@ def test_it_shows_the_callers_variant_of_every_question_without_answers(student_
     assert questions["q4-stride-two"]["shape"] is None
     grid = variant_for(student_a.user, Question.objects.get(quiz=pooling, key="q11-max-pool-variant")).params["grid"]
     assert f"<code>{grid}</code>" in questions["q11-max-pool-variant"]["prompt_html"]
+    assert 'data-term="stride"' in questions["q5-valid-size"]["prompt_html"]  # glossary terms are linked
     assert "{grid}" not in response.content.decode()
 
 
@@ -266,7 +267,8 @@ def test_it_reveals_the_answers_with_the_last_attempt(student_a: Persona, offeri
     wrong = next(r for r in last["results"] if r["key"] == "q4-stride-two")
     explanation = Question.objects.get(quiz=pooling, key="q4-stride-two").explanation
     assert wrong["correct_answer"] == 16
-    assert wrong["explanation_html"] == render_markdown(explanation, glossary_terms_for(pooling.course))
+    assert wrong["explanation_html"] == render_markdown(explanation, glossary_terms(pooling.course))
+    assert 'data-term="stride"' in wrong["explanation_html"]  # the course's glossary is linked
     listed = student_a.api.get(url(pooling, "/attempts")).json()["attempts"]
     assert [a["number"] for a in listed] == [2, 1] and all(a["revealed"] for a in listed)
 

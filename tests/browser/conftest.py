@@ -25,10 +25,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.browser.site import Site
-from tests.browser.support import DESKTOP, Account, Tab, close_quietly, enrol, new_username, open_tab, sign_up
+from tests.browser.support import (
+    DESKTOP,
+    Account,
+    Tab,
+    close_quietly,
+    enrol,
+    new_username,
+    open_tab,
+    sign_up,
+    tab_opener,
+)
 from tests.stack import REPO_ROOT, grading_unavailable, require
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -82,25 +92,8 @@ def tab(browser: Browser, site: Site) -> Iterator[Callable[..., Tab]]:
     Each call is a separate context (its own cookies and local storage) unless
     ``storage_state`` of an account is given, which signs it in.
     """
-    opened: list[tuple[BrowserContext, Tab]] = []
-
-    def open_one(account: Account | None = None, viewport: dict[str, int] = DESKTOP) -> Tab:
-        context = browser.new_context(
-            viewport=viewport,
-            storage_state=account.storage_state if account is not None else None,
-            locale="en-GB",
-        )
-        one = open_tab(context, site.url)
-        opened.append((context, one))
-        return one
-
-    yield open_one
-
-    leftovers = [problem for _, one in opened for problem in one.problems]
-    for context, _ in opened:
-        close_quietly(context)
-    if leftovers:
-        pytest.fail("the browser reported problems:\n  " + "\n  ".join(leftovers))
+    with tab_opener(browser, site.url) as open_one:
+        yield open_one
 
 
 @pytest.fixture(scope="module")

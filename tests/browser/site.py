@@ -23,7 +23,6 @@ way of Playwright's event loop, which Django's ORM refuses to run under.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -34,14 +33,14 @@ from pathlib import Path
 
 from tests.stack import (
     GRADING_QUEUE,
-    PLATFORM_DIR,
     REPO_ROOT,
     RESULTS_QUEUE,
-    STOP_TIMEOUT,
     PrivateRedis,
     Proc,
     free_port,
-    remove_slot_cgroups,
+    process_env,
+    start_proc,
+    stop_procs,
     wait_for,
 )
 
@@ -77,19 +76,7 @@ class Site:
     # -- environments --------------------------------------------------------------------
 
     def _base_env(self) -> dict[str, str]:
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
-            "LANG": "C.UTF-8",
-            "HOME": str(self.folder / "home"),
-            "PYTHONPATH": str(PLATFORM_DIR),
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "STRIDE_VAR_DIR": str(self.var_dir),
-            "STRIDE_LOG_LEVEL": "INFO",
-        }
-        if self.redis is not None:
-            env["REDIS_URL"] = self.redis.url
-        return env
+        return process_env(self.folder / "home", self.var_dir, self.redis.url if self.redis is not None else None)
 
     def django_env(self) -> dict[str, str]:
         """What the web process, the results worker and the setup commands get."""
@@ -151,12 +138,7 @@ class Site:
             raise AssertionError(f"{name} failed with exit code {completed.returncode}:\n{output}")
 
     def start(self, name: str, argv: list[str], env: dict[str, str]) -> Proc:
-        log_path = self.folder / f"{name}.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                argv, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        proc = Proc(name=name, process=process, log_path=log_path)
+        proc = start_proc(name, argv, env, self.folder / f"{name}.log")
         self.procs.append(proc)
         return proc
 
@@ -178,12 +160,7 @@ class Site:
 
     def stop(self) -> None:
         """Warm shutdown of every process, then SIGKILL for what is left (groups and sandboxes)."""
-        for proc in self.procs:
-            proc.terminate()
-        deadline = time.monotonic() + STOP_TIMEOUT
-        for proc in self.procs:
-            proc.reap(deadline)
-        remove_slot_cgroups({pid for proc in self.procs for pid in proc.pids})
+        stop_procs(self.procs)
         if self.redis is not None:
             self.redis.kill()
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page, Response
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Response
 
 from tests.stack import REPO_ROOT
 
@@ -127,6 +129,53 @@ def open_tab(context: BrowserContext, base_url: str) -> Tab:
     tab = Tab(page=context.new_page(), base_url=base_url)
     tab.watch()
     return tab
+
+
+@contextlib.contextmanager
+def tab_opener(browser: Browser, base_url: str, **context_options: Any) -> Iterator[Callable[..., Tab]]:
+    """``open(account=None, viewport=DESKTOP)``: a new watched context and page for each call.
+
+    Each call is a separate context (its own cookies and local storage) unless the
+    ``storage_state`` of an account is given, which signs it in. On leaving, every context is
+    closed and the problems any of their pages reported fail the test.
+    """
+    opened: list[tuple[BrowserContext, Tab]] = []
+
+    def open_one(account: Account | None = None, viewport: dict[str, int] = DESKTOP) -> Tab:
+        context = browser.new_context(
+            viewport=viewport,
+            storage_state=account.storage_state if account is not None else None,
+            locale="en-GB",
+            **context_options,
+        )
+        one = open_tab(context, base_url)
+        opened.append((context, one))
+        return one
+
+    yield open_one
+
+    leftovers = [problem for _, one in opened for problem in one.problems]
+    for context, _ in opened:
+        close_quietly(context)
+    if leftovers:
+        pytest.fail("the browser reported problems:\n  " + "\n  ".join(leftovers))
+
+
+#: JavaScript ``(el) => boolean``: whether ``el``, having the keyboard focus, shows the site's focus
+#: indicator: an outline (base.css :focus-visible) on the element, on its label when the control
+#: itself is visually hidden, or on the code editor around it. A box-shadow does not count: buttons
+#: and cards have one at rest, so it tells nothing about the focus.
+SHOWS_FOCUS = """(el) => {
+  const outlined = (node) => {
+    const style = getComputedStyle(node);
+    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+      && !/rgba\\(.*,\\s*0\\)$|transparent/.test(style.outlineColor);
+  };
+  const box = el.getBoundingClientRect();
+  const hidden = box.width <= 1 || box.height <= 1 || getComputedStyle(el).opacity === '0';
+  // CodeMirror draws its ring on the editor around the focused content (exercise.css).
+  return outlined(el.closest('.cm-editor') || (hidden && el.labels && el.labels.length ? el.labels[0] : el));
+}"""
 
 
 # --- What a student does again and again ----------------------------------------------------

@@ -20,20 +20,19 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.site import Site
 from tests.browser.support import (
-    DESKTOP,
     PHONE,
+    SHOWS_FOCUS,
     Account,
     Tab,
-    close_quietly,
     lesson_path,
-    open_tab,
     step_counter,
     submit_and_follow,
+    tab_opener,
 )
 from tests.stack import EXERCISES_DIR, REPO_ROOT, require, wait_for
 
@@ -78,26 +77,8 @@ def audit_tab(browser: Browser, site: Site) -> Iterator[Callable[..., Tab]]:
     and check it (test_it_sends_every_page_with_a_strict_content_security_policy), and the
     pages audited here are the same pages, with the same scripts and styles.
     """
-    opened: list[tuple[BrowserContext, Tab]] = []
-
-    def open_one(account: Account | None = None, viewport: dict[str, int] = DESKTOP) -> Tab:
-        context = browser.new_context(
-            viewport=viewport,
-            storage_state=account.storage_state if account is not None else None,
-            locale="en-GB",
-            bypass_csp=True,
-        )
-        one = open_tab(context, site.url)
-        opened.append((context, one))
-        return one
-
-    yield open_one
-
-    leftovers = [problem for _, one in opened for problem in one.problems]
-    for context, _ in opened:
-        close_quietly(context)
-    if leftovers:
-        pytest.fail("the browser reported problems:\n  " + "\n  ".join(leftovers))
+    with tab_opener(browser, site.url, bypass_csp=True) as open_one:
+        yield open_one
 
 
 # --- The audit ------------------------------------------------------------------------------
@@ -145,39 +126,21 @@ def assert_accessible(violations: list[str]) -> None:
 
 
 FOCUS_STOPS_MAX = 120
-# What has the keyboard focus, and whether it shows the site's focus indicator: an outline
-# (base.css :focus-visible) on the element, on its label when the control itself is visually
-# hidden, or on the code editor around it. A box-shadow does not count: buttons and cards have one at rest.
+# What has the keyboard focus, and whether it shows the site's focus indicator (support.SHOWS_FOCUS).
 FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  const outlined = (node) => {
-    const style = getComputedStyle(node);
-    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
-      && !/rgba\\(.*,\\s*0\\)$|transparent/.test(style.outlineColor);
-  };
-  const box = el.getBoundingClientRect();
-  const hidden = box.width <= 1 || box.height <= 1 || getComputedStyle(el).opacity === '0';
-  // CodeMirror draws its ring on the editor around the focused content (exercise.css).
-  const shown = el.closest('.cm-editor') || (hidden && el.labels && el.labels.length ? el.labels[0] : el);
   const text = (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().slice(0, 30);
   // Each stop is marked once, so that coming round to it again ends the walk.
   const again = el.hasAttribute('data-focus-walked');
   el.setAttribute('data-focus-walked', '');
   return {
     again,
-    ring: outlined(shown),
+    ring: (SHOWS_FOCUS)(el),
     inEditor: !!el.closest('.cm-editor'),
     description: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className || ''} "${text}"`,
   };
-}"""
-
-
-EDITOR_RING = """() => {
-  const editor = document.activeElement.closest('.cm-editor');
-  const style = getComputedStyle(editor);
-  return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
-}"""
+}""".replace("SHOWS_FOCUS", SHOWS_FOCUS)
 
 
 def unringed_focus_stops(tab: Tab, state: str) -> list[str]:
@@ -200,7 +163,7 @@ def unringed_focus_stops(tab: Tab, state: str) -> list[str]:
             # CodeMirror marks itself focused (.cm-focused, which draws the ring) a moment later.
             with contextlib.suppress(PlaywrightTimeout):
                 page.wait_for_selector(".cm-editor.cm-focused", timeout=1_000)
-            now["ring"] = page.evaluate(EDITOR_RING)
+            now["ring"] = page.evaluate(f"({SHOWS_FOCUS})(document.activeElement)")
         if not now["ring"]:
             missing.append(f"{state} ({tab.path()}): no focus indicator on {now['description']}")
         if now["inEditor"]:

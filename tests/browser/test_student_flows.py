@@ -24,6 +24,7 @@ import pytest
 from grader.package import find_exercise
 from tests.browser.support import (
     PHONE,
+    SHOWS_FOCUS,
     Account,
     Tab,
     enrol,
@@ -261,25 +262,22 @@ def score_percent(result) -> float:
 
 
 def focused(tab: Tab) -> dict[str, Any]:
-    """What has the keyboard focus, and whether it shows a focus indicator (outline or shadow)."""
+    """What has the keyboard focus, and whether it shows the site's focus indicator (support.SHOWS_FOCUS)."""
     return tab.page.evaluate(
         """() => {
           const el = document.activeElement;
-          const style = getComputedStyle(el);
-          const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
-          const shadow = style.boxShadow && style.boxShadow !== 'none';
           const box = el.getBoundingClientRect();
           const text = (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().slice(0, 40);
           return {
             classes: typeof el.className === 'string' ? el.className : '',
             visible: box.width > 1 && box.height > 1 && box.bottom > 0 && box.right > 0
               && box.top < innerHeight && box.left < innerWidth,
-            ring: outline || shadow,
+            ring: (SHOWS_FOCUS)(el),
             inEditor: !!el.closest('.cm-editor'),
             submit: el.matches('form[data-code-form] button[type="submit"]'),
             description: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${text}"`,
           };
-        }"""
+        }""".replace("SHOWS_FOCUS", SHOWS_FOCUS)
     )
 
 
@@ -663,6 +661,11 @@ def test_it_can_be_used_with_the_keyboard_and_shows_where_the_focus_is(tab, stud
     coder.goto("/exercises/conv2d/")
     page = coder.page
     page.locator(".cm-editor").wait_for()
+    # The check must tell focus from rest: the Submit button has a shadow but no ring before it is reached.
+    at_rest = page.locator('form[data-code-form] button[type="submit"]').evaluate(
+        f"(el) => [getComputedStyle(el).boxShadow, ({SHOWS_FOCUS})(el)]"
+    )
+    assert at_rest[0] != "none" and at_rest[1] is False, f"the Submit button at rest: {at_rest}"
 
     page.keyboard.press("Tab")
     first = focused(coder)

@@ -19,10 +19,12 @@ from stride.flashcards.scheduling import (
     DUPLICATE_WINDOW,
     RATINGS,
     STATE_NAMES,
+    DueCard,
     day_end,
     deck_stats,
     due_cards,
     due_count,
+    preview_intervals,
     review,
     study_courses,
 )
@@ -130,6 +132,23 @@ def test_it_schedules_a_new_card_by_its_first_rating(student, cards: list[Card])
     assert [again.due - T0, hard.due - T0, good.due - T0] == [MINUTE, 5.5 * MINUTE, 10 * MINUTE]
     assert (easy.state, easy.step) == (REVIEW, None)
     assert easy.due - T0 >= DAY
+
+
+def test_it_previews_what_each_rating_would_schedule_without_storing_it(student, cards: list[Card]) -> None:
+    new = preview_intervals(DueCard(cards[0], None), now=T0)
+    assert list(new) == list(RATINGS)
+    assert [new["again"], new["hard"], new["good"]] == [MINUTE, 5.5 * MINUTE, 10 * MINUTE]
+    assert not CardState.objects.exists()
+    # A studied card: each preview is the interval that rating then really gets.
+    for card in cards[:4]:
+        review(student, card, "good", now=T0)
+    at = T0 + 10 * MINUTE
+    states = CardState.objects.filter(user=student).order_by("card__position")
+    previews = [preview_intervals(DueCard(state.card, state), now=at) for state in states]
+    assert previews[0] == previews[3]
+    for state, rating in zip(states, RATINGS, strict=True):
+        assert review(student, state.card, rating, now=at).due - at == previews[0][rating]
+    assert previews[0]["again"] < previews[0]["hard"] < previews[0]["good"] < previews[0]["easy"]
 
 
 def test_it_gives_the_same_schedule_for_the_same_reviews(student, other, cards: list[Card]) -> None:

@@ -192,7 +192,7 @@ def test_it_shows_raw_html_as_text() -> None:
     html = render_markdown('Press <kbd>Ctrl</kbd> and <img src=x onerror="alert(1)">.')
     assert elements(html) == [("p", {})]
     assert "&lt;kbd&gt;Ctrl&lt;/kbd&gt;" in html
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html or '&lt;img src=x onerror="alert(1)"&gt;' in html
+    assert '&lt;img src=x onerror="alert(1)"&gt;' in html
 
 
 def test_it_drops_a_dangerous_link_but_keeps_its_words() -> None:

@@ -200,3 +200,25 @@ def test_the_sweeper_resends_stuck_regrades_and_gives_up_after_the_last_delivery
     assert regrade.requeue_stuck(older_than=timedelta(minutes=5), max_deliveries=5) == {
         "regrades_requeued": 0, "regrades_abandoned": 0
     }  # fmt: skip
+
+
+def test_the_sweep_task_resends_stuck_submissions_and_regrades_alike(
+    offering, item, work, make_user, submit, settings, grading_queue, django_capture_on_commit_callbacks
+) -> None:
+    batch = start(offering, item.exercise, django_capture_on_commit_callbacks)
+    grading_queue.drain()
+    hour_ago = timezone.now() - timedelta(hours=1)
+    stuck = submit(make_user("grace", offering), item, hour_ago, status="queued")
+    given_up = submit(make_user("linus", offering), item, hour_ago, status="running")
+    Submission.objects.filter(pk=given_up.pk).update(deliveries=settings.STRIDE_MAX_DELIVERIES)
+    Regrade.objects.filter(batch=batch).update(queued_at=hour_ago)
+    assert tasks.sweep() == {"requeued": 1, "abandoned": 1}
+    regrade_tokens = [str(t) for t in Regrade.objects.filter(batch=batch).values_list("grading_token", flat=True)]
+    assert sorted(m["args"][3] for m in grading_queue.drain()) == sorted([str(stuck.grading_token), *regrade_tokens])
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.deliveries) == ("queued", 1) and stuck.queued_at > hour_ago
+    given_up.refresh_from_db()
+    assert (given_up.status, given_up.verdict, given_up.result["message"]) == (
+        "error", "grader_error", "the grader did not answer"
+    )  # fmt: skip
+    assert tasks.sweep() == {"requeued": 0, "abandoned": 0} and not grading_queue.drain()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from stride.api.views import ApiError
 from stride.courses.markdown import render_markdown
+from stride.glossary.linking import glossary_terms
 from stride.offerings.models import Enrollment, GradedItem, Offering
 from stride.quizzes import attempts
 from stride.quizzes.attempts import availability, public_results, submit_attempt
@@ -31,7 +32,7 @@ def explanation(quiz: Quiz, key: str) -> str:
     """The question's explanation as students get it: rendered, glossary terms linked."""
     text = quiz.questions.get(key=key).explanation
     assert text
-    return render_markdown(text, attempts.glossary_terms_for(quiz.course))
+    return render_markdown(text, glossary_terms(quiz.course))
 
 
 def refused(code: str, call) -> ApiError:

@@ -22,6 +22,7 @@ from stride.exercises.models import Exercise
 from stride.offerings.limits import record_attempt
 from stride.offerings.models import Enrollment, GradedItem, Offering
 from stride.submissions.models import Submission
+from tests.gradebook.conftest import result as gradebook_result
 from tests.web.conftest import Visitor
 
 
@@ -66,18 +67,8 @@ def conv2d_item(offering: Offering, conv2d: Exercise) -> GradedItem:
 
 
 def result(score: float, version: str = "v1", failing: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
-    """A grading result in the grader's format: one passing test, one failing test per (name, verdict)."""
-    tests = [{"name": "example", "visible": True, "passed": True, "verdict": "passed", "points": 1.0,
-              "max_points": 1.0, "message": ""}]  # fmt: skip
-    tests += [
-        {"name": name, "visible": False, "passed": False, "verdict": verdict, "points": 0.0, "max_points": 1.0,
-         "message": "wrong"}
-        for name, verdict in failing
-    ]  # fmt: skip
-    return {
-        "exercise": "conv2d", "version": version, "seed": 7, "verdict": "passed" if score >= 1 else "failed",
-        "message": "", "score": score, "points": score * 2.0, "max_points": 2.0, "tests": tests,
-    }  # fmt: skip
+    """The gradebook tests' grading result (out of 2 points here), graded by exercise version ``version``."""
+    return {**gradebook_result(score, max_points=2.0, failing=failing), "version": version}
 
 
 @pytest.fixture

@@ -144,3 +144,7 @@ def test_it_keeps_refused_code_in_the_editor_without_javascript(conv2d: Exercise
     assert Submission.objects.count() == 1
     big = student.client.post("/exercises/conv2d/submit", {"code": "# mine\n" + "#" * 70_000})
     assert big.status_code == 413 and "# mine\n####" in big.content.decode()
+    nul = student.client.post("/exercises/conv2d/submit", {"code": "x = 1\0  # mine\n"})
+    assert nul.status_code == 400 and "x = 1  # mine\n</textarea>" in nul.content.decode()
+    assert "your code contains a NUL character" in nul.content.decode()
+    assert Submission.objects.count() == 1

@@ -376,6 +376,17 @@ def test_a_trial_keeps_the_code_limits_and_the_rate_limit(offering, conv2d, inst
     assert Submission.objects.count() == 1
 
 
+def test_a_refused_trial_without_javascript_goes_back_to_the_try_page_saying_why(
+    offering, conv2d, instructor: Visitor
+) -> None:
+    url = "/teach/spring/exercises/conv2d/try/submit"
+    for code, why in (("a\0b", "your code contains a NUL character"), ("#" * 70_000, "the limit is 65536")):
+        refused = instructor.client.post(url, {"code": code}, follow=True)
+        assert refused.redirect_chain == [("/teach/spring/exercises/conv2d/try/", 302)]
+        assert why in text(refused.content)
+    assert not Submission.objects.exists()
+
+
 def test_trying_is_for_the_teaching_staff_with_login_csrf_and_post(
     offering, conv2d, student: Visitor, anonymous: Visitor, instructor: Visitor, ta: Visitor
 ) -> None:

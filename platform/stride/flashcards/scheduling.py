@@ -157,6 +157,18 @@ def review(user, card: Card, rating: str, now: datetime | None = None, duration_
     return state
 
 
+def preview_intervals(entry: DueCard, now: datetime | None = None) -> dict[str, timedelta]:
+    """How long after ``now`` each rating ("again" .. "easy") would make ``entry``'s card due.
+
+    Nothing is stored. A new card is previewed as :func:`review` starts one (learning,
+    step 0, due now); without fuzzing, the intervals are exactly what a review would schedule.
+    """
+    now = _utc(now)
+    state = entry.state or CardState(card=entry.card, state=State.Learning, step=0, due=now)
+    start = _fsrs_card(state)
+    return {name: SCHEDULER.review_card(start, rating, now)[0].due - now for name, rating in RATINGS.items()}
+
+
 def study_courses(user) -> QuerySet[Course]:
     """The courses whose decks ``user`` studies: those of their offerings (any course for site staff)."""
     if is_site_staff(user):

@@ -181,17 +181,6 @@ def columns(offering: Offering) -> list[Column]:
     return built
 
 
-def _rules(column: Column) -> policy.ItemRules:
-    return policy.ItemRules(
-        opens_at=column.opens_at,
-        due_at=column.due_at,
-        closes_at=column.closes_at,
-        late_policy=column.late_policy,
-        penalty_per_day=column.penalty_per_day,
-        penalty_cap=column.penalty_cap,
-    )
-
-
 def _raw_attempts(offering: Offering, cols: list[Column]) -> dict[tuple[int, int], list[dict]]:
     """(item id, user id) -> the attempts' raw facts, oldest first."""
     student_ids = Enrollment.objects.filter(offering=offering, role=Enrollment.Role.STUDENT).values("user_id")
@@ -250,7 +239,7 @@ def _raw_attempts(offering: Offering, cols: list[Column]) -> dict[tuple[int, int
 
 def judge_cell(column: Column, raw: list[dict], extension_due_at: datetime | None) -> Cell:
     """One student's attempts at one item, judged: each attempt's points and which one counts."""
-    rules = _rules(column)
+    rules = policy.ItemRules.of(column)
     dates = policy.deadlines(rules, extension_due_at)
     judged: list[Attempt] = []
     for facts in raw:

@@ -33,7 +33,7 @@ from stride.api.views import ApiError
 from stride.exercises.models import Exercise
 from stride.gradebook.models import GradingRecord, Regrade, RegradeBatch
 from stride.offerings.models import ExerciseAttempt, GradedItem, Offering
-from stride.submissions.models import Submission, result_fields, send_after_commit, send_grading
+from stride.submissions.models import Submission, mark_running, resend_stuck, send_after_commit, store_result
 
 logger = logging.getLogger(__name__)
 
@@ -178,59 +178,36 @@ def open_batches(offering: Offering):
 # -- results, from the results worker -------------------------------------------------------------
 
 
+def _grading(submission_id: int, token: str):
+    """The regrade a grading worker's message is about, while its batch is open."""
+    return Regrade.objects.filter(
+        submission_id=submission_id, grading_token=token, batch__state=RegradeBatch.State.OPEN
+    )
+
+
 def record_started(submission_id: int, token: str) -> bool:
     """A grading worker started a regrade (False: not a regrade in flight, or a duplicate)."""
-    return bool(
-        Regrade.objects.filter(
-            submission_id=submission_id,
-            grading_token=token,
-            status=Regrade.Status.QUEUED,
-            batch__state=RegradeBatch.State.OPEN,
-        ).update(status=Regrade.Status.RUNNING, started_at=timezone.now())
-    )
+    return mark_running(_grading(submission_id, token))
 
 
 def record_result(submission_id: int, token: str, result: dict) -> bool:
     """Store a regrade's result exactly once (False: unknown token, duplicate, or cancelled batch)."""
-    now = timezone.now()
-    changed = Regrade.objects.filter(
-        submission_id=submission_id,
-        grading_token=token,
-        status__in=IN_FLIGHT,
-        batch__state=RegradeBatch.State.OPEN,
-    ).update(**result_fields(result, now))
-    if changed:
-        Regrade.objects.filter(submission_id=submission_id, grading_token=token, started_at__isnull=True).update(
-            started_at=now
-        )
-    return bool(changed)
+    return store_result(_grading(submission_id, token), result)
 
 
 def requeue_stuck(older_than: timedelta, max_deliveries: int) -> dict[str, int]:
     """The sweeper's part for regrades: re-send those in flight too long, give up after ``max_deliveries``."""
-    cutoff = timezone.now() - older_than
-    report = {"regrades_requeued": 0, "regrades_abandoned": 0}
-    stuck = Regrade.objects.filter(status__in=IN_FLIGHT, queued_at__lt=cutoff, batch__state=RegradeBatch.State.OPEN)
-    for regrade in stuck.select_related("submission__exercise").only(
-        "pk", "grading_token", "deliveries", "status", "queued_at", "submission__code", "submission__exercise__slug"
-    ):
-        same = Regrade.objects.filter(pk=regrade.pk, status=regrade.status, queued_at=regrade.queued_at)
-        if regrade.deliveries >= max_deliveries:
-            report["regrades_abandoned"] += same.update(
-                status=Regrade.Status.ERROR,
-                verdict="grader_error",
-                result={"verdict": "grader_error", "message": "the grader did not answer", "tests": []},
-                finished_at=timezone.now(),
-            )
-        elif same.update(status=Regrade.Status.QUEUED, queued_at=timezone.now(), deliveries=F("deliveries") + 1):
-            send_grading(
-                regrade.submission_id,
-                regrade.submission.exercise.slug,
-                regrade.submission.code,
-                str(regrade.grading_token),
-            )
-            report["regrades_requeued"] += 1
-    return report
+    stuck = Regrade.objects.filter(
+        status__in=IN_FLIGHT, queued_at__lt=timezone.now() - older_than, batch__state=RegradeBatch.State.OPEN
+    )
+    requeued, abandoned = resend_stuck(
+        stuck.select_related("submission__exercise").only(
+            "pk", "grading_token", "deliveries", "status", "queued_at", "submission__code", "submission__exercise__slug"
+        ),
+        max_deliveries,
+        lambda regrade: (regrade.submission_id, regrade.submission.exercise.slug, regrade.submission.code),
+    )
+    return {"regrades_requeued": requeued, "regrades_abandoned": abandoned}
 
 
 # -- the instructor's decision --------------------------------------------------------------------

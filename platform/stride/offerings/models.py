@@ -172,14 +172,7 @@ class GradedItem(models.Model):
         return float(sum(self.quiz.questions.filter(retired=False).values_list("points", flat=True)))
 
     def rules(self) -> policy.ItemRules:
-        return policy.ItemRules(
-            opens_at=self.opens_at,
-            due_at=self.due_at,
-            closes_at=self.closes_at,
-            late_policy=self.late_policy,
-            penalty_per_day=self.penalty_per_day,
-            penalty_cap=self.penalty_cap,
-        )
+        return policy.ItemRules.of(self)
 
     def deadlines_for(self, user) -> policy.Deadlines:
         """This item's dates for ``user``, with their extension applied."""

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 NO_LATE, PENALTY, CUTOFF = "no_late", "penalty", "cutoff"
@@ -53,6 +54,11 @@ class ItemRules:
     late_policy: str = NO_LATE
     penalty_per_day: float = 0.0
     penalty_cap: float = 100.0
+
+    @classmethod
+    def of(cls, source: Any) -> ItemRules:
+        """The rules of anything with a GradedItem's fields of these names (an item, a gradebook column)."""
+        return cls(**{f.name: getattr(source, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True)

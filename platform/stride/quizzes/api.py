@@ -7,6 +7,7 @@ answers come back only in an attempt's feedback, as stride.quizzes.attempts deci
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -17,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from stride.api.views import ID, MAX_ID, SLUG, ApiError, api_view, authenticated, json_object, list_limit
 from stride.courses import access
 from stride.courses.markdown import render_markdown
+from stride.glossary.linking import glossary_terms
 from stride.quizzes import attempts
 from stride.quizzes.attempts import Availability
 from stride.quizzes.grading import grid_shape
@@ -101,9 +103,7 @@ def quizzes(request: HttpRequest) -> JsonResponse:
         found = found.filter(course__slug=slug)
     listed = list(found)
     ids = [q.pk for q in listed]
-    counts: dict[int, int] = {}
-    for quiz_id in Question.objects.filter(quiz__in=ids, retired=False).values_list("quiz", flat=True):
-        counts[quiz_id] = counts.get(quiz_id, 0) + 1
+    counts = Counter(Question.objects.filter(quiz__in=ids, retired=False).values_list("quiz", flat=True))
     states = attempts.availabilities(user, listed)
     best = attempts.best_scores(user, ids)
     return JsonResponse({"quizzes": [_summary(q, states[q.pk], counts.get(q.pk, 0), best.get(q.pk)) for q in listed]})
@@ -118,7 +118,7 @@ def quiz(request: HttpRequest, quiz_id: str) -> JsonResponse:
     found = _find_quiz(quiz_id)
     state = attempts.availability(request.api_user, found)
     questions = attempts.quiz_questions(found)
-    terms = attempts.glossary_terms_for(found.course)
+    terms = glossary_terms(found.course)
     shown = [_question(request, q, terms) for q in questions] if state.shows_questions else None
     best = attempts.best_scores(request.api_user, [found.pk]).get(found.pk)
     return JsonResponse(

@@ -29,6 +29,7 @@ from django.utils import timezone
 from stride.api.views import ApiError
 from stride.courses import access
 from stride.courses.markdown import render_markdown
+from stride.glossary.linking import glossary_terms
 from stride.offerings import policy
 from stride.offerings.models import Enrollment, Extension, GradedItem, Offering
 from stride.quizzes.grading import grade_answer
@@ -193,15 +194,6 @@ def variant_or_conflict(user, question: Question) -> Variant:
         ) from None
 
 
-def glossary_terms_for(course):
-    """The glossary terms Markdown of ``course`` links to (None until the linker exists)."""
-    try:
-        from stride.glossary.linking import glossary_terms
-    except ImportError:  # glossary auto-linking is optional for rendering
-        return None
-    return glossary_terms(course)
-
-
 def _keys(keys: list[str]) -> str:
     listed = ", ".join(repr(k)[:60] for k in keys[:MAX_ANSWER_KEYS_LISTED])
     return listed + (f" and {len(keys) - MAX_ANSWER_KEYS_LISTED} more" if len(keys) > MAX_ANSWER_KEYS_LISTED else "")
@@ -222,7 +214,7 @@ def grade_attempt(user, quiz: Quiz, answers: Any, questions: list[Question] | No
         raise ApiError(
             400, "invalid_field", f"this quiz has no question {_keys(unknown)} (reload it: it may have changed)"
         )
-    terms = glossary_terms_for(quiz.course)
+    terms = glossary_terms(quiz.course)
     results, malformed = [], []
     for question in questions:
         variant = variant_or_conflict(user, question)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 import math
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -73,23 +75,13 @@ class Submission(models.Model):
 
     @classmethod
     def mark_started(cls, pk: int, token: str) -> bool:
-        started = bool(
-            cls.objects.filter(pk=pk, grading_token=token, status=cls.Status.QUEUED).update(
-                status=cls.Status.RUNNING, started_at=timezone.now()
-            )
-        )
+        started = mark_running(cls.objects.filter(pk=pk, grading_token=token))
         return started or _regrade().record_started(pk, token)
 
     @classmethod
     def record_result(cls, pk: int, token: str, result: dict) -> bool:
         """Store a grading's result exactly once; False for a duplicate or stale delivery."""
-        now = timezone.now()
-        changed = cls.objects.filter(
-            pk=pk, grading_token=token, status__in=[cls.Status.QUEUED, cls.Status.RUNNING]
-        ).update(**result_fields(result, now))
-        if changed:
-            # A result can overtake its own "started" message; keep the timeline sane.
-            cls.objects.filter(pk=pk, started_at__isnull=True).update(started_at=now)
+        if store_result(cls.objects.filter(pk=pk, grading_token=token), result):
             return True
         # Not a grading of the submission itself in flight: perhaps a regrade's (its own token).
         return _regrade().record_result(pk, token, result)
@@ -102,29 +94,15 @@ class Submission(models.Model):
         Redis without persistence restarts); the database still says queued or running,
         so the grading is sent again. Duplicates are harmless: results are recorded once.
         """
-        cutoff = timezone.now() - older_than
-        stuck = cls.objects.filter(status__in=[cls.Status.QUEUED, cls.Status.RUNNING], queued_at__lt=cutoff)
-        report = {"requeued": 0, "abandoned": 0}
-        for submission in stuck.select_related("exercise").only(
-            "pk", "code", "grading_token", "deliveries", "status", "queued_at", "exercise__slug"
-        ):
-            if submission.deliveries >= max_deliveries:
-                report["abandoned"] += cls.objects.filter(
-                    pk=submission.pk, status=submission.status, queued_at=submission.queued_at
-                ).update(
-                    status=cls.Status.ERROR,
-                    verdict="grader_error",
-                    result={"verdict": "grader_error", "message": "the grader did not answer", "tests": []},
-                    finished_at=timezone.now(),
-                )
-                continue
-            moved = cls.objects.filter(
-                pk=submission.pk, status=submission.status, queued_at=submission.queued_at
-            ).update(status=cls.Status.QUEUED, queued_at=timezone.now(), deliveries=F("deliveries") + 1)
-            if moved:
-                send_grading(submission.pk, submission.exercise.slug, submission.code, str(submission.grading_token))
-                report["requeued"] += 1
-        return report
+        stuck = cls.objects.filter(status__in=IN_FLIGHT, queued_at__lt=timezone.now() - older_than)
+        requeued, abandoned = resend_stuck(
+            stuck.select_related("exercise").only(
+                "pk", "code", "grading_token", "deliveries", "status", "queued_at", "exercise__slug"
+            ),
+            max_deliveries,
+            lambda submission: (submission.pk, submission.exercise.slug, submission.code),
+        )
+        return {"requeued": requeued, "abandoned": abandoned}
 
     # -- what a student may see -----------------------------------------------------------
 
@@ -159,6 +137,59 @@ def result_fields(result: dict, now) -> dict:
         "graded_version": str(result.get("version", ""))[:32],
         "finished_at": now,
     }
+
+
+IN_FLIGHT = (Submission.Status.QUEUED, Submission.Status.RUNNING)
+
+
+# The state moves below serve a submission's own grading and a regrade's (stride.gradebook.regrade)
+# alike: both rows carry status, grading_token, deliveries and the timestamps, with the same values.
+# ``grading`` is a queryset that picks the one row of a grading (by its token); each move is a
+# conditional update on the expected state, so a repeated or stale message changes nothing.
+
+
+def mark_running(grading: models.QuerySet) -> bool:
+    """The grading worker started: queued -> running (False: not queued, or no such grading)."""
+    return bool(
+        grading.filter(status=Submission.Status.QUEUED).update(
+            status=Submission.Status.RUNNING, started_at=timezone.now()
+        )
+    )
+
+
+def store_result(grading: models.QuerySet, result: dict) -> bool:
+    """Store the result of a grading in flight, once (False: a duplicate, stale or unknown delivery)."""
+    now = timezone.now()
+    if not grading.filter(status__in=IN_FLIGHT).update(**result_fields(result, now)):
+        return False
+    # A result can overtake its own "started" message; keep the timeline sane.
+    grading.filter(started_at__isnull=True).update(started_at=now)
+    return True
+
+
+def resend_stuck(
+    stuck: Iterable[models.Model], max_deliveries: int, message: Callable[[Any], tuple[int, str, str]]
+) -> tuple[int, int]:
+    """Re-send each stuck grading, or give it up once ``max_deliveries`` were sent: (requeued, abandoned).
+
+    ``stuck`` holds the rows in flight too long; ``message(row)`` gives the (submission id, exercise
+    slug, code) to grade, sent with the row's own token. Each move is conditional on the row being
+    as it was read, so two sweepers never send one grading twice.
+    """
+    requeued = abandoned = 0
+    for row in stuck:
+        same = type(row).objects.filter(pk=row.pk, status=row.status, queued_at=row.queued_at)
+        if row.deliveries >= max_deliveries:
+            abandoned += same.update(
+                status=Submission.Status.ERROR,
+                verdict="grader_error",
+                result={"verdict": "grader_error", "message": "the grader did not answer", "tests": []},
+                finished_at=timezone.now(),
+            )
+        elif same.update(status=Submission.Status.QUEUED, queued_at=timezone.now(), deliveries=F("deliveries") + 1):
+            send_grading(*message(row), str(row.grading_token))
+            requeued += 1
+    return requeued, abandoned
 
 
 def _number(value) -> float | None:

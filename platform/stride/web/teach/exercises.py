@@ -34,15 +34,20 @@ from stride.glossary.linking import glossary_terms
 from stride.gradebook import authoring
 from stride.gradebook.models import ValidationRun
 from stride.offerings.models import GradedItem, Offering
-from stride.quizzes.grading import grid_shape
 from stride.quizzes.models import Quiz
 from stride.quizzes.variants import VariantError, render_param
 from stride.submissions.models import Submission, create_submission
 from stride.web.teach.access import local, offering_exercises, offering_for, page, workers_down
-from stride.web.views.exercises import result_context
-
-TRIALS_LISTED = 20
-FINISHED = (Submission.Status.GRADED, Submission.Status.ERROR)
+from stride.web.views.exercises import (
+    accepted,
+    code_refusal,
+    history,
+    latest_result,
+    result_context,
+    wants_json,
+    without_title,
+)
+from stride.web.views.lessons import matrix_shape, step_number
 
 
 def _teaching(request: HttpRequest, slug: str, *, instruct: bool = False) -> Offering:
@@ -54,11 +59,6 @@ def _exercise(offering: Offering, slug: str) -> Exercise:
     if found is None:
         raise Http404("this offering has no such exercise")
     return found
-
-
-def _without_title(statement: str) -> str:
-    first, _, rest = statement.lstrip().partition("\n")
-    return rest if first.startswith("# ") else statement
 
 
 @login_required
@@ -165,20 +165,12 @@ def exercise_preview(request: HttpRequest, offering: str, slug: str) -> HttpResp
         found,
         "authoring",
         exercise=exercise,
-        statement_html=render_markdown(_without_title(exercise.statement)),
+        statement_html=render_markdown(without_title(exercise.statement)),
     )
     return render(request, "teach/exercise_preview.html", context)
 
 
 # -- trying a solution ------------------------------------------------------------------------
-
-
-def _trials(user, exercise: Exercise) -> list[Submission]:
-    return list(
-        Submission.objects.filter(user=user, exercise=exercise, attempt__isnull=True)
-        .defer("code", "result")
-        .order_by("-created_at", "-id")[:TRIALS_LISTED]
-    )
 
 
 def _trial(request: HttpRequest, exercise: Exercise, submission_id: int) -> Submission:
@@ -204,8 +196,8 @@ def _trial_context(request: HttpRequest, offering: Offering, exercise: Exercise,
         offering,
         "authoring",
         exercise=exercise,
-        statement_html=render_markdown(_without_title(exercise.statement)),
-        history=_trials(request.user, exercise),
+        statement_html=render_markdown(without_title(exercise.statement)),
+        history=history(request.user, exercise, trials_only=True),
         storage_key=f"stride:trial:{request.user.pk}:{offering.slug}:{exercise.slug}",
         max_code_bytes=MAX_CODE_BYTES,
         **extra,
@@ -217,17 +209,12 @@ def _trial_context(request: HttpRequest, offering: Offering, exercise: Exercise,
 def try_page(request: HttpRequest, offering: str, slug: str) -> HttpResponse:
     found = _teaching(request, offering)
     exercise = _exercise(found, slug)
-    trials = _trials(request.user, exercise)
-    latest = result_context(Submission.objects.get(pk=trials[0].pk)) if trials else None
-    return render(request, "teach/try.html", _trial_context(request, found, exercise, latest=latest))
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
+    context = _trial_context(request, found, exercise)
+    return render(request, "teach/try.html", {**context, "latest": latest_result(context["history"])})
 
 
 def _refuse(request: HttpRequest, offering: Offering, exercise: Exercise, status: int, detail: str, headers=None):
-    if _wants_json(request):
+    if wants_json(request):
         response = JsonResponse({"error": "refused", "detail": detail}, status=status)
         for name, value in (headers or {}).items():
             response[name] = value
@@ -245,26 +232,19 @@ def try_submit(request: HttpRequest, offering: str, slug: str) -> HttpResponse:
     if code is None:
         return _refuse(request, found, exercise, 400, "the form has no code field")
     code = code.replace("\r\n", "\n")
-    size = len(code.encode("utf-8", "surrogatepass"))
-    if size > MAX_CODE_BYTES:
-        return _refuse(request, found, exercise, 413, f"your code is {size} bytes; the limit is {MAX_CODE_BYTES}")
-    if "\0" in code:
-        return _refuse(request, found, exercise, 400, "your code contains a NUL character")
+    refusal = code_refusal(code)
+    if refusal is not None:
+        return _refuse(request, found, exercise, *refusal)
     try:
         submission = submit_trial(request.user, exercise, code)
     except ApiError as refused:
         return _refuse(request, found, exercise, refused.status, refused.detail, refused.headers)
-    if _wants_json(request):
+    if wants_json(request):
         args = [found.slug, exercise.slug]
-        return JsonResponse(
-            {
-                "id": submission.pk,
-                "status": submission.status,
-                "status_url": reverse("api:submission", args=[submission.pk]),
-                "result_url": reverse("web:teach-trial-result", args=[*args, submission.pk]),
-                "history_url": reverse("web:teach-try-history", args=args),
-            },
-            status=202,
+        return accepted(
+            submission,
+            reverse("web:teach-trial-result", args=[*args, submission.pk]),
+            reverse("web:teach-try-history", args=args),
         )
     return redirect("web:teach-trial", offering=found.slug, slug=exercise.slug, submission_id=submission.pk)
 
@@ -292,7 +272,7 @@ def trial_result(request: HttpRequest, offering: str, slug: str, submission_id: 
 def trial_history(request: HttpRequest, offering: str, slug: str) -> HttpResponse:
     found = _teaching(request, offering)
     exercise = _exercise(found, slug)
-    context = {"offering": found, "exercise": exercise, "history": _trials(request.user, exercise)}
+    context = {"offering": found, "exercise": exercise, "history": history(request.user, exercise, trials_only=True)}
     return render(request, "teach/_trials.html", context)
 
 
@@ -314,15 +294,6 @@ def _check_answer(user, step) -> str:
     return render_param(answer)
 
 
-def _matrix_shape(user, step) -> tuple[int, int] | None:
-    if not step.question or step.question.get("type") != "matrix":
-        return None
-    try:
-        return grid_shape(progress.check_variant(user, step).answer)
-    except (VariantError, TypeError, ValueError):
-        return None
-
-
 @login_required
 @require_GET
 def lesson_preview(request: HttpRequest, offering: str, lesson_id: int) -> HttpResponse:
@@ -340,9 +311,7 @@ def lesson_preview(request: HttpRequest, offering: str, lesson_id: int) -> HttpR
     steps = list(lesson.steps.filter(retired=False).select_related("exercise").order_by("position"))
     if not steps:
         raise Http404("this lesson has no steps")
-    raw = request.GET.get("step", "1")
-    # ASCII only: str.isdigit() also accepts "²", which int() refuses.
-    number = min(max(int(raw[:6]), 1), len(steps)) if raw.isascii() and raw.isdigit() else 1
+    number = step_number(request.GET.get("step"), len(steps))
     step = steps[number - 1]
     user = request.user
     context = page(
@@ -358,7 +327,7 @@ def lesson_preview(request: HttpRequest, offering: str, lesson_id: int) -> HttpR
         numbers=range(1, len(steps) + 1),
         previous=number - 1 if number > 1 else None,
         following=number + 1 if number < len(steps) else None,
-        matrix_shape=_matrix_shape(user, step),
+        matrix_shape=matrix_shape(user, step),
         passed=False,
         answer=_check_answer(user, step),
     )

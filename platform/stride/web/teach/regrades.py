@@ -102,6 +102,11 @@ def regrade_index(request: HttpRequest, offering: str) -> HttpResponse:
     return render(request, "teach/regrade.html", context)
 
 
+def _say_refused(request: HttpRequest, refused: ApiError) -> None:
+    # The gradebook's details are API wording ("a regrade of ... is open already"): a sentence here.
+    messages.error(request, refused.detail[:1].upper() + refused.detail[1:] + ".")
+
+
 def _selected_ids(request: HttpRequest) -> list[int]:
     raw = request.POST.getlist("submission")
     # ASCII only: str.isdigit() also accepts "²", which int() refuses.
@@ -130,7 +135,7 @@ def regrade_start(request: HttpRequest, offering: str) -> HttpResponse:
             found, item.exercise, by=request.user, submission_ids=ids, outdated_only=scope == "outdated"
         )
     except ApiError as refused:
-        messages.error(request, refused.detail[:1].upper() + refused.detail[1:] + ".")
+        _say_refused(request, refused)
         return back
     total = regrade.progress(batch).total
     messages.success(
@@ -214,7 +219,7 @@ def regrade_confirm(request: HttpRequest, offering: str, batch_id: int) -> HttpR
     try:
         outcome = regrade.confirm(batch, by=request.user)
     except ApiError as refused:
-        messages.error(request, refused.detail[:1].upper() + refused.detail[1:] + ".")
+        _say_refused(request, refused)
     else:
         if outcome.applied or outcome.kept:
             kept = f"; {outcome.kept} kept their old result" if outcome.kept else ""
@@ -234,7 +239,7 @@ def regrade_cancel(request: HttpRequest, offering: str, batch_id: int) -> HttpRe
     try:
         cancelled = regrade.cancel(batch, by=request.user)
     except ApiError as refused:
-        messages.error(request, refused.detail[:1].upper() + refused.detail[1:] + ".")
+        _say_refused(request, refused)
     else:
         if cancelled:
             messages.success(request, "Cancelled: every submission keeps the result it had.")

@@ -24,12 +24,17 @@ from stride.web.heatmap import heatmap_pair
 HISTORY_SIZE = 20
 
 
-def _history(user, exercise: Exercise) -> list[Submission]:
-    return list(
-        Submission.objects.filter(user=user, exercise=exercise)
-        .defer("code", "result")
-        .order_by("-created_at", "-id")[:HISTORY_SIZE]
-    )
+def history(user, exercise: Exercise, *, trials_only: bool = False) -> list[Submission]:
+    """The caller's latest submissions to ``exercise``, newest first (``trials_only``: those no attempt counts)."""
+    found = Submission.objects.filter(user=user, exercise=exercise)
+    if trials_only:
+        found = found.filter(attempt__isnull=True)
+    return list(found.defer("code", "result").order_by("-created_at", "-id")[:HISTORY_SIZE])
+
+
+def latest_result(history: list[Submission]) -> dict | None:
+    """The result fragment's context for the newest submission of ``history`` (read in full: history defers it)."""
+    return result_context(Submission.objects.get(pk=history[0].pk)) if history else None
 
 
 def _own_submission(request: HttpRequest, exercise: Exercise, submission_id: int) -> Submission:
@@ -39,7 +44,7 @@ def _own_submission(request: HttpRequest, exercise: Exercise, submission_id: int
     return found
 
 
-def _without_title(statement: str) -> str:
+def without_title(statement: str) -> str:
     """The statement without its leading "# Title" line: the page shows the title already."""
     first, _, rest = statement.lstrip().partition("\n")
     return rest if first.startswith("# ") else statement
@@ -60,17 +65,45 @@ def result_context(submission: Submission) -> dict:
     return {"submission": submission, "feedback": feedback, "tests": tests, "percent": percent}
 
 
+def wants_json(request: HttpRequest) -> bool:
+    """The page's script sends the form with fetch and asks for JSON; a plain form post does not."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def code_refusal(code: str) -> tuple[int, str] | None:
+    """Why the grader would not take ``code`` from the form, as (status, detail); None when it would."""
+    size = len(code.encode("utf-8", "surrogatepass"))
+    if size > MAX_CODE_BYTES:
+        return 413, f"your code is {size} bytes; the limit is {MAX_CODE_BYTES}"
+    if "\0" in code:
+        return 400, "your code contains a NUL character"
+    return None
+
+
+def accepted(submission: Submission, result_url: str, history_url: str) -> JsonResponse:
+    """The 202 answer to a fetch submit: where the page polls the status and fetches the fragments."""
+    return JsonResponse(
+        {
+            "id": submission.pk,
+            "status": submission.status,
+            "status_url": reverse("api:submission", args=[submission.pk]),
+            "result_url": result_url,
+            "history_url": history_url,
+        },
+        status=202,
+    )
+
+
 def _exercise_page(
     request: HttpRequest, exercise: Exercise, code: str | None = None, status: int = 200
 ) -> HttpResponse:
     """The page; ``code`` (a refused submission's) goes into the editor instead of the starter."""
-    history = _history(request.user, exercise)
-    latest = history[0] if history else None
+    submissions = history(request.user, exercise)
     context = {
         "exercise": exercise,
-        "statement_html": render_markdown(_without_title(exercise.statement)),
-        "history": history,
-        "latest": result_context(Submission.objects.get(pk=latest.pk)) if latest else None,
+        "statement_html": render_markdown(without_title(exercise.statement)),
+        "history": submissions,
+        "latest": latest_result(submissions),
         "storage_key": f"stride:code:{request.user.pk}:{exercise.slug}",
         "max_code_bytes": MAX_CODE_BYTES,
         "code": code,
@@ -85,14 +118,10 @@ def exercise_page(request: HttpRequest, slug: str) -> HttpResponse:
     return _exercise_page(request, get_object_or_404(Exercise, slug=slug))
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _refuse(
     request: HttpRequest, exercise: Exercise, status: int, detail: str, headers=None, code: str | None = None
 ) -> HttpResponse:
-    if _wants_json(request):
+    if wants_json(request):
         response = JsonResponse({"error": "refused", "detail": detail}, status=status)
     else:
         # Without JavaScript there is no draft in the browser: the page comes back with the
@@ -112,25 +141,19 @@ def exercise_submit(request: HttpRequest, slug: str) -> HttpResponse:
     if code is None:
         return _refuse(request, exercise, 400, "the form has no code field")
     code = code.replace("\r\n", "\n")
-    size = len(code.encode("utf-8", "surrogatepass"))
-    if size > MAX_CODE_BYTES:
-        return _refuse(request, exercise, 413, f"your code is {size} bytes; the limit is {MAX_CODE_BYTES}", code=code)
-    if "\0" in code:
-        return _refuse(request, exercise, 400, "your code contains a NUL character", code=code.replace("\0", ""))
+    refusal = code_refusal(code)
+    if refusal is not None:
+        # The editor gets the code back without NULs: a page cannot carry them.
+        return _refuse(request, exercise, *refusal, code=code.replace("\0", ""))
     try:
         submission = submit_code(request.user, exercise, code)
     except ApiError as refused:
         return _refuse(request, exercise, refused.status, refused.detail, refused.headers, code=code)
-    if _wants_json(request):
-        return JsonResponse(
-            {
-                "id": submission.pk,
-                "status": submission.status,
-                "status_url": reverse("api:submission", args=[submission.pk]),
-                "result_url": reverse("web:submission-result", args=[exercise.slug, submission.pk]),
-                "history_url": reverse("web:exercise-history", args=[exercise.slug]),
-            },
-            status=202,
+    if wants_json(request):
+        return accepted(
+            submission,
+            reverse("web:submission-result", args=[exercise.slug, submission.pk]),
+            reverse("web:exercise-history", args=[exercise.slug]),
         )
     return redirect("web:submission", slug=exercise.slug, submission_id=submission.pk)
 
@@ -156,4 +179,4 @@ def submission_result(request: HttpRequest, slug: str, submission_id: int) -> Ht
 @require_GET
 def exercise_history(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = get_object_or_404(Exercise, slug=slug)
-    return render(request, "web/_history.html", {"exercise": exercise, "history": _history(request.user, exercise)})
+    return render(request, "web/_history.html", {"exercise": exercise, "history": history(request.user, exercise)})

@@ -31,12 +31,13 @@ def _step_url(lesson: Lesson, number: int) -> str:
     return f"{reverse('web:lesson', args=[lesson.pk])}?step={number}"
 
 
-def _matrix_shape(user, step: Step) -> tuple[int, int] | None:
+def matrix_shape(user, step: Step) -> tuple[int, int] | None:
+    """The grid a matrix check question asks ``user`` for; None for other steps or an answer that is no grid."""
     if not step.question or step.question.get("type") != "matrix":
         return None
     try:
         return grid_shape(progress.check_variant(user, step).answer)
-    except VariantError:
+    except (VariantError, TypeError, ValueError):
         return None
 
 
@@ -53,9 +54,9 @@ def lesson_player(request: HttpRequest, lesson_id: int) -> HttpResponse:
     submitted: Any = None
 
     if request.method == "POST":
-        number = _number(request.POST.get("step"), len(states))
+        number = step_number(request.POST.get("step"), len(states))
         state = states[number - 1]
-        submitted = answer_from_form(request.POST, state.step.question, _matrix_shape(user, state.step))
+        submitted = answer_from_form(request.POST, state.step.question, matrix_shape(user, state.step))
         try:
             progress.complete_step(user, lesson, number, submitted)
         except progress.StepLocked:
@@ -68,7 +69,7 @@ def lesson_player(request: HttpRequest, lesson_id: int) -> HttpResponse:
             following = next((s.number for s in states if not s.completed), None)
             return redirect(_step_url(lesson, min(number + 1, len(states)) if following else number))
     else:
-        current = _number(request.GET.get("step"), len(states), default=next_step or len(states))
+        current = step_number(request.GET.get("step"), len(states), default=next_step or len(states))
         if not states[current - 1].unlocked:
             return redirect(_step_url(lesson, next_step or 1))
 
@@ -87,7 +88,7 @@ def lesson_player(request: HttpRequest, lesson_id: int) -> HttpResponse:
         "following": current + 1 if current < len(states) and states[current].unlocked else None,
         "layers": progress.architecture_map(user, lesson.course),
         "feedback": feedback,
-        "matrix_shape": _matrix_shape(user, state.step),
+        "matrix_shape": matrix_shape(user, state.step),
         "passed": state.step.type == "exercise" and progress.exercise_passed(user, state.step),
         "finished": next_step is None,
         "nav": "courses",
@@ -95,7 +96,7 @@ def lesson_player(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return render(request, "web/lesson.html", context, status=200 if feedback is None else 422)
 
 
-def _number(raw: str | None, count: int, default: int = 1) -> int:
+def step_number(raw: str | None, count: int, default: int = 1) -> int:
     # ASCII only: str.isdigit() also accepts "²" and other digits int() refuses.
     if raw is None or not (raw.isascii() and raw.isdigit()):
         return default

@@ -7,7 +7,7 @@ when a quiz is open, what feedback reveals) live in one place and the pages foll
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any
 
@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_GET, require_http_methods
-from fsrs import State
 
 from stride.api.views import MAX_ID, SLUG, ApiError
 from stride.courses import access
@@ -120,21 +119,11 @@ def _interval(delta: timedelta, now: datetime) -> str:
 
 def _rating_buttons(entry: scheduling.DueCard, now: datetime) -> list[dict[str, Any]]:
     """The four ratings, each with the interval it would schedule (FSRS without fuzz is deterministic)."""
-    # An unsaved state as scheduling.review starts a new card: learning, step 0, due now.
-    state = entry.state or CardState(card=entry.card, state=State.Learning, step=0, due=now)
-    start = scheduling._fsrs_card(state)  # the same conversion review() makes
-    buttons = []
-    for number, (name, rating) in enumerate(scheduling.RATINGS.items(), 1):
-        scheduled, _ = scheduling.SCHEDULER.review_card(start, rating, now.astimezone(UTC))
-        buttons.append(
-            {
-                "value": name,
-                "label": RATING_LABELS[name],
-                "number": number,
-                "after": _interval(scheduled.due - now, now),
-            }
-        )
-    return buttons
+    intervals = scheduling.preview_intervals(entry, now)
+    return [
+        {"value": name, "label": RATING_LABELS[name], "number": number, "after": _interval(intervals[name], now)}
+        for number, name in enumerate(scheduling.RATINGS, 1)
+    ]
 
 
 def _deck_rows(user, courses: list[Course], now: datetime) -> list[dict[str, Any]]:
@@ -400,7 +389,7 @@ def quiz(request: HttpRequest, quiz_id: int) -> HttpResponse:
     results = {}
     if shown is not None:
         results = {result["key"]: result for result in attempts.public_results(shown.results, state.final)}
-    terms = attempts.glossary_terms_for(found.course)
+    terms = glossary_terms(found.course)
     history = list(QuizAttempt.objects.filter(user=user, quiz=found).order_by("-created_at", "-number"))
     refusal = state.refusal()
     context = {
